@@ -1,0 +1,68 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// MARK: - Public API
+let products: [Product] = [
+    .library(name: "Loom", targets: ["Loom"]),
+    .library(name: "LoomTensor", targets: ["LoomTensor"]),
+    .library(name: "LoomNN", targets: ["LoomNN"]),
+    .library(name: "LoomOptim", targets: ["LoomOptim"]),
+    .library(name: "LoomData", targets: ["LoomData"]),
+    .library(name: "LoomPlot", targets: ["LoomPlot"]),
+    .executable(name: "loom", targets: ["loom"]),
+]
+
+// MARK: - Implementation
+let blas: [Target.Dependency] = [
+    .target(name: "COpenBLAS", condition: .when(platforms: [.linux, .android, .windows, .openbsd])),
+]
+
+let targets: [Target] = [
+    .systemLibrary(
+        name: "COpenBLAS",
+        pkgConfig: "openblas",
+        providers: [.apt(["libopenblas-dev"])]
+    ),
+    .target(name: "CLoomKernels"),
+    .target(
+        name: "LoomTensor",
+        dependencies: blas + [
+            "CLoomKernels",
+            .product(name: "RealModule", package: "swift-numerics"),
+        ],
+        linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
+    ),
+    .target(name: "LoomNN", dependencies: ["LoomTensor", "CLoomKernels"]),
+    .target(name: "LoomOptim", dependencies: ["LoomTensor", "LoomNN"]),
+    .target(name: "LoomData", dependencies: ["LoomTensor"]),
+    .target(name: "LoomPlot"),
+    .target(name: "Loom", dependencies: ["LoomTensor", "LoomNN", "LoomOptim", "LoomData", "LoomPlot"]),
+    .target(
+        name: "LoomCLI",
+        dependencies: [
+            "Loom",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        resources: [.copy("Resources")]
+    ),
+    .executableTarget(name: "loom", dependencies: ["LoomCLI"]),
+
+    // MARK: - Tests
+    .testTarget(name: "LoomTensorTests", dependencies: ["LoomTensor"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "LoomNNTests", dependencies: ["LoomNN", "LoomTensor"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "LoomOptimTests", dependencies: ["LoomOptim", "LoomNN", "LoomTensor"]),
+    .testTarget(name: "LoomDataTests", dependencies: ["LoomData", "LoomTensor"]),
+    .testTarget(name: "LoomPlotTests", dependencies: ["LoomPlot"]),
+    .testTarget(name: "LoomCLITests", dependencies: ["LoomCLI"]),
+]
+
+let package = Package(
+    name: "Loom",
+    platforms: [.macOS(.v14)],
+    products: products,
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: targets
+)

@@ -1,0 +1,26 @@
+// Vectorized element-wise kernels for Loom (Float32), compiled for several x86 targets and
+// dispatched at run time (`target_clones`), so callers need no special compiler flags.
+#ifndef CLOOM_KERNELS_H
+#define CLOOM_KERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// y[i] = exp(x[i]); relative error below 2 ulp over the float range. x and y may alias.
+void loom_exp_f32(const float *x, float *y, size_t n);
+/// y[i] = tanh(x[i]); absolute error below 1e-7. x and y may alias.
+void loom_tanh_f32(const float *x, float *y, size_t n);
+/// y[i] = 1 / (1 + exp(-x[i])). x and y may alias.
+void loom_sigmoid_f32(const float *x, float *y, size_t n);
+
+/// Turns flush-to-zero and denormals-are-zero on (1) or off (0) for the calling thread.
+/// Returns the previous setting. No-op (returns 0) where the CPU has no such mode.
+int loom_set_flush_denormals(int on);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

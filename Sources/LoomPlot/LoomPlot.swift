@@ -1,0 +1,1 @@
+// LoomPlot: SVG line charts and terminal sparklines.

@@ -1,0 +1,139 @@
+/// The one data-moving primitive behind transpose, permute, expand, slicing and indexing:
+/// read the input through an arbitrary (shape, strides, offset) view into a new contiguous
+/// tensor. Its backward scatters (adds) the gradient through the same view, which also
+/// accumulates correctly where a view repeats elements (expand).
+extension Tensor {
+    func gathered(shape outShape: [Int], strides: [Int], offset: Int, name: String) -> Tensor {
+        precondition(outShape.count == strides.count)
+        let y = Tensor(zeros: outShape, dtype: dtype)
+        func run<T: TensorScalar>(_: T.Type) {
+            Tensor.walkView(outShape, strides, offset) { o, i in
+                y.storage.pointer(T.self)[o] = storage.pointer(T.self)[i]
+            }
+        }
+        if dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        let inputShape = shape, dt = dtype
+        return Tensor.record(name, y, inputs: [self]) { g in
+            [Tensor.scattered(g, into: inputShape, dtype: dt, strides: strides, offset: offset)]
+        }
+    }
+
+    /// Zeros of `shape` with `g` added through the view (strides, offset). Recorded, so that
+    /// double backward through views works.
+    static func scattered(_ g: Tensor, into shape: [Int], dtype: DType, strides: [Int], offset: Int) -> Tensor {
+        let out = Tensor.zeros(shape, dtype: dtype)
+        func run<T: TensorScalar>(_: T.Type) {
+            let src = g.storage.pointer(T.self), dst = out.storage.pointer(T.self)
+            Tensor.walkView(g.shape, strides, offset) { o, i in dst[i] += src[o] }
+        }
+        if dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        return Tensor.record("ScatterBackward", out, inputs: [g]) { gg in
+            [gg.gathered(shape: g.shape, strides: strides, offset: offset, name: "GatherBackward")]
+        }
+    }
+
+    /// Calls `body(outputIndex, inputIndex)` for every element of a view in row-major order.
+    @inline(__always)
+    static func walkView(_ shape: [Int], _ strides: [Int], _ offset: Int, _ body: (Int, Int) -> Void) {
+        let n = elementCount(shape)
+        if n == 0 { return }
+        let rank = shape.count
+        if rank == 0 { body(0, offset); return }
+        let inner = shape[rank - 1], innerStride = strides[rank - 1]
+        var index = [Int](repeating: 0, count: rank)
+        var base = offset
+        var o = 0
+        while o < n {
+            var i = base
+            for _ in 0..<inner { body(o, i); o += 1; i += innerStride }
+            var d = rank - 2
+            while d >= 0 {
+                index[d] += 1
+                base += strides[d]
+                if index[d] < shape[d] { break }
+                base -= strides[d] * shape[d]
+                index[d] = 0
+                d -= 1
+            }
+            if d < 0 { break }
+        }
+    }
+
+    /// Swaps two dimensions (a copy). Backward: the same swap.
+    public func transpose(_ dim0: Int, _ dim1: Int) -> Tensor {
+        let a = normalizedDim(dim0), b = normalizedDim(dim1)
+        if a == b { return self }
+        var order = Array(0..<rank)
+        order.swapAt(a, b)
+        return permute(order)
+    }
+
+    /// The matrix transpose of a 2-d tensor (1-d and 0-d are returned as is).
+    public func t() -> Tensor {
+        precondition(rank <= 2, "t(): expects a tensor with ≤ 2 dimensions, got shape \(shape)")
+        return rank < 2 ? self : transpose(0, 1)
+    }
+
+    /// Reorders dimensions: result dimension i is input dimension `order[i]`.
+    public func permute(_ order: [Int]) -> Tensor {
+        let o = order.map { normalizedDim($0) }
+        precondition(o.count == rank && Set(o).count == rank,
+                     "permute: \(order) is not a permutation of the \(rank) dimensions of shape \(shape)")
+        if o == Array(0..<rank) { return self }
+        let st = strides
+        return gathered(shape: o.map { shape[$0] }, strides: o.map { st[$0] }, offset: 0, name: "PermuteBackward")
+    }
+
+    public func permute(_ order: Int...) -> Tensor { permute(order) }
+
+    /// Repeats size-1 dimensions (and adds leading ones) to reach `target`; -1 keeps a size.
+    public func expand(_ target: [Int]) -> Tensor {
+        precondition(target.count >= rank,
+                     "expand: the target \(target) has fewer dimensions than the tensor's shape \(shape)")
+        let lead = target.count - rank
+        var resolved = target
+        for i in 0..<rank {
+            let t = target[lead + i]
+            if t == -1 { resolved[lead + i] = shape[i]; continue }
+            precondition(shape[i] == t || shape[i] == 1,
+                         "expand: the expanded size \(t) must match the existing size \(shape[i]) at dimension \(lead + i) (shape \(shape) → \(target))")
+        }
+        if resolved == shape { return self }
+        return gathered(shape: resolved, strides: Tensor.broadcastStrides(shape, to: resolved), offset: 0,
+                        name: "ExpandBackward")
+    }
+
+    public func expand(_ dims: Int...) -> Tensor { expand(dims) }
+
+    /// A copy of this tensor with the shape of `other`, broadcasting as needed.
+    public func expand(as other: Tensor) -> Tensor { expand(other.shape) }
+
+    /// `length` elements along `dim` starting at `start` (negative start counts from the end).
+    public func narrow(_ dim: Int, start: Int, length: Int) -> Tensor {
+        let d = normalizedDim(dim)
+        let s = start < 0 ? start + shape[d] : start
+        precondition(s >= 0 && length >= 0 && s + length <= shape[d],
+                     "narrow: range \(start)..<\(start + length) is out of bounds for dimension \(dim) of size \(shape[d]) (shape \(shape))")
+        var outShape = shape
+        outShape[d] = length
+        let st = strides
+        return gathered(shape: outShape, strides: st, offset: s * st[d], name: "SliceBackward")
+    }
+
+    /// The sub-tensor at `index` along `dim`, with that dimension removed.
+    public func select(_ dim: Int, _ index: Int) -> Tensor {
+        let d = normalizedDim(dim)
+        let i = index < 0 ? index + shape[d] : index
+        precondition(i >= 0 && i < shape[d],
+                     "index \(index) is out of bounds for dimension \(d) with size \(shape[d]) (shape \(shape))")
+        var outShape = shape, st = strides
+        let offset = i * st[d]
+        outShape.remove(at: d)
+        st.remove(at: d)
+        return gathered(shape: outShape, strides: st, offset: offset, name: "SelectBackward")
+    }
+
+    /// A copy with its own contiguous storage (storage is always contiguous; kept for PyTorch
+    /// code that calls `.contiguous()`).
+    public func contiguous() -> Tensor { self }
+}

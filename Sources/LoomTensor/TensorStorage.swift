@@ -1,0 +1,34 @@
+/// The contiguous, row-major buffer behind one or more tensors.
+///
+/// Reference model: a ``Tensor`` is a class (like `torch.Tensor`), and tensors made by
+/// `reshape`/`view`/`squeeze`/`unsqueeze`/`flatten` share their storage with the source.
+/// Every other shape operation (transpose, permute, slicing, expand) returns a new contiguous
+/// tensor. In-place updates (`copy(from:)`, optimizer steps, `zero()`) are seen by every
+/// tensor sharing the storage.
+public final class TensorStorage: @unchecked Sendable {
+    public let dtype: DType
+    public let count: Int
+    let raw: UnsafeMutableRawPointer
+
+    init(dtype: DType, count: Int, zeroed: Bool = true) {
+        precondition(count >= 0, "TensorStorage: negative element count \(count)")
+        self.dtype = dtype
+        self.count = count
+        let bytes = max(1, count * dtype.byteSize)
+        raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        if zeroed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
+    }
+
+    deinit { raw.deallocate() }
+
+    @inline(__always)
+    func pointer<T: TensorScalar>(_: T.Type) -> UnsafeMutablePointer<T> {
+        assert(T.dtype == dtype, "storage holds \(dtype), asked for \(T.dtype)")
+        return raw.assumingMemoryBound(to: T.self)
+    }
+
+    @inline(__always)
+    func buffer<T: TensorScalar>(_: T.Type) -> UnsafeMutableBufferPointer<T> {
+        UnsafeMutableBufferPointer(start: pointer(T.self), count: count)
+    }
+}

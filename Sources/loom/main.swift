@@ -1,0 +1,2 @@
+import LoomCLI
+LoomCommand.main()

@@ -46,12 +46,14 @@ let targets: [Target] = [
         resources: [.copy("Resources")]
     ),
     .executableTarget(name: "loom", dependencies: ["LoomCLI"]),
+    // Fixture loading and tolerant comparison for the test targets (not a product).
+    .target(name: "LoomTestSupport", dependencies: ["LoomTensor"], path: "Tests/Support"),
 
     // MARK: - Tests
-    .testTarget(name: "LoomTensorTests", dependencies: ["LoomTensor"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "LoomNNTests", dependencies: ["LoomNN", "LoomTensor"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "LoomOptimTests", dependencies: ["LoomOptim", "LoomNN", "LoomTensor"]),
-    .testTarget(name: "LoomDataTests", dependencies: ["LoomData", "LoomTensor"]),
+    .testTarget(name: "LoomTensorTests", dependencies: ["LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "LoomNNTests", dependencies: ["LoomNN", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "LoomOptimTests", dependencies: ["LoomOptim", "LoomNN", "LoomTensor", "LoomTestSupport"]),
+    .testTarget(name: "LoomDataTests", dependencies: ["LoomData", "LoomTensor", "LoomTestSupport"]),
     .testTarget(name: "LoomPlotTests", dependencies: ["LoomPlot"]),
     .testTarget(name: "LoomCLITests", dependencies: ["LoomCLI"]),
 ]

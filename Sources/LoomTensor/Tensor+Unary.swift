@@ -66,7 +66,7 @@ extension Tensor {
     /// xᵖ for a constant exponent. Backward: g · p · xᵖ⁻¹.
     public func pow(_ exponent: Double) -> Tensor {
         // Integral exponents use repeated multiplication so negative bases work (x³ of -2 is -8).
-        let integral = exponent == exponent.rounded() && Swift.abs(exponent) < 1 << 30
+        let integral = exponent == exponent.rounded() && Swift.abs(exponent) < 1e9
         let n = integral ? Int(exponent) : 0
         let y = integral
             ? map({ Float.pow($0, n) }, { Double.pow($0, n) })

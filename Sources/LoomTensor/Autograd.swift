@@ -48,7 +48,7 @@ extension Tensor {
     /// Wraps `result` as the output of a differentiable op: when recording is on and any input
     /// requires grad, `result` gets a node whose backward is `backward`.
     /// `backward` receives the output gradient and returns one gradient (or nil) per input.
-    static func record(_ name: String, _ result: Tensor, inputs: [Tensor],
+    public static func record(_ name: String, _ result: Tensor, inputs: [Tensor],
                        backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         guard GradMode.enabled, inputs.contains(where: { $0.requiresGrad }) else { return result }
         result.gradFn = GradNode(name: name, inputs: inputs, backward: backward)

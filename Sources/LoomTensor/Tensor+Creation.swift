@@ -118,14 +118,14 @@ extension Tensor {
     /// Sets every element to 0 in place.
     public func zero() { fill(0) }
 
-    func setScalar(_ value: Double, at index: Int) {
+    public func setScalar(_ value: Double, at index: Int) {
         switch dtype {
         case .float32: storage.pointer(Float.self)[index] = Float(value)
         case .float64: storage.pointer(Double.self)[index] = value
         }
     }
 
-    func scalar(at index: Int) -> Double {
+    public func scalar(at index: Int) -> Double {
         switch dtype {
         case .float32: return Double(storage.pointer(Float.self)[index])
         case .float64: return storage.pointer(Double.self)[index]

@@ -8,7 +8,8 @@ public final class Tensor: @unchecked Sendable {
     /// The size of each dimension. `[]` is a scalar (0-d) tensor.
     public let shape: [Int]
     /// The buffer holding the elements, possibly shared with other tensors (views).
-    public let storage: TensorStorage
+    /// Replaced only by ``convert(to:)`` (a module's dtype conversion keeps tensor identity).
+    public internal(set) var storage: TensorStorage
 
     /// The gradient accumulated by ``backward(_:retainGraph:)`` for a leaf that requires grad.
     public var grad: Tensor?
@@ -46,7 +47,7 @@ public final class Tensor: @unchecked Sendable {
     public var device: String { "cpu" }
 
     /// Creates a tensor over existing storage. The storage must hold exactly `shape`'s count.
-    init(shape: [Int], storage: TensorStorage) {
+    public init(shape: [Int], storage: TensorStorage) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
         precondition(Tensor.elementCount(shape) == storage.count,
                      "shape \(shape) needs \(Tensor.elementCount(shape)) elements, storage has \(storage.count)")
@@ -98,6 +99,16 @@ public final class Tensor: @unchecked Sendable {
             storage.pointer(T.self).update(from: src.baseAddress!, count: n)
         }
         self.init(shape: shape, storage: storage)
+    }
+
+    /// Converts this tensor's elements to `dtype` in place, keeping its identity (so an optimizer
+    /// or a module holding it sees the change). Used by `Module.toDouble()`/`toFloat()`.
+    /// Views made earlier keep the old storage. The gradient is converted too.
+    public func convert(to dtype: DType) {
+        guard dtype != self.dtype else { return }
+        let converted = to(dtype).detach()
+        storage = converted.storage
+        grad?.convert(to: dtype)
     }
 
     // MARK: - Reading values

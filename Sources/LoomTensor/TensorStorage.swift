@@ -10,7 +10,7 @@ public final class TensorStorage: @unchecked Sendable {
     public let count: Int
     let raw: UnsafeMutableRawPointer
 
-    init(dtype: DType, count: Int, zeroed: Bool = true) {
+    public init(dtype: DType, count: Int, zeroed: Bool = true) {
         precondition(count >= 0, "TensorStorage: negative element count \(count)")
         self.dtype = dtype
         self.count = count
@@ -22,13 +22,13 @@ public final class TensorStorage: @unchecked Sendable {
     deinit { raw.deallocate() }
 
     @inline(__always)
-    func pointer<T: TensorScalar>(_: T.Type) -> UnsafeMutablePointer<T> {
+    public func pointer<T: TensorScalar>(_: T.Type) -> UnsafeMutablePointer<T> {
         assert(T.dtype == dtype, "storage holds \(dtype), asked for \(T.dtype)")
         return raw.assumingMemoryBound(to: T.self)
     }
 
     @inline(__always)
-    func buffer<T: TensorScalar>(_: T.Type) -> UnsafeMutableBufferPointer<T> {
+    public func buffer<T: TensorScalar>(_: T.Type) -> UnsafeMutableBufferPointer<T> {
         UnsafeMutableBufferPointer(start: pointer(T.self), count: count)
     }
 }

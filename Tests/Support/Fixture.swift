@@ -4,8 +4,12 @@ import Testing
 
 /// Loads the JSON fixtures written by `scripts/make_fixtures.py` (PyTorch) for parity tests.
 public struct Fixture {
-    public let tensors: [String: Tensor]
+    /// Every tensor as stored (Float64 values) with its shape.
+    public let entries: [String: (shape: [Int], data: [Double])]
     public let meta: [String: Any]
+
+    /// Every tensor in Float32.
+    public var tensors: [String: Tensor] { entries.mapValues { Tensor(shape: $0.shape, scalars: $0.data.map { Float($0) }) } }
 
     /// Reads `name` from a test bundle's `Fixtures` folder.
     public init(_ name: String, bundle: Bundle) throws {
@@ -18,23 +22,37 @@ public struct Fixture {
 
     public init(url: URL) throws {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
-        guard let doc = object as? [String: Any], let entries = doc["tensors"] as? [String: Any] else {
+        guard let doc = object as? [String: Any], let raw = doc["tensors"] as? [String: Any] else {
             throw FixtureError.malformed(url.lastPathComponent)
         }
-        var out: [String: Tensor] = [:]
-        for (key, value) in entries {
+        var out: [String: (shape: [Int], data: [Double])] = [:]
+        for (key, value) in raw {
             guard let e = value as? [String: Any], let shape = e["shape"] as? [Int],
                   let data = e["data"] as? [Double] else { throw FixtureError.malformed("\(url.lastPathComponent): \(key)") }
-            out[key] = Tensor(shape: shape, scalars: data.map { Float($0) })
+            out[key] = (shape, data)
         }
-        tensors = out
+        entries = out
         meta = doc["meta"] as? [String: Any] ?? [:]
     }
 
     /// The tensor named `key`, in Float32 (or Float64 with `.double()`).
     public subscript(_ key: String) -> Tensor {
-        guard let t = tensors[key] else { fatalError("fixture has no tensor '\(key)'; has \(tensors.keys.sorted())") }
-        return t
+        let e = entry(key)
+        return Tensor(shape: e.shape, scalars: e.data.map { Float($0) })
+    }
+
+    /// The tensor named `key` in Float64 (exact fixture values).
+    public func double(_ key: String) -> Tensor {
+        let e = entry(key)
+        return Tensor(shape: e.shape, scalars: e.data)
+    }
+
+    /// True when the fixture holds `key`.
+    public func has(_ key: String) -> Bool { entries[key] != nil }
+
+    private func entry(_ key: String) -> (shape: [Int], data: [Double]) {
+        guard let e = entries[key] else { fatalError("fixture has no tensor '\(key)'; has \(entries.keys.sorted())") }
+        return e
     }
 
     public enum FixtureError: Error, CustomStringConvertible {

@@ -4,8 +4,8 @@
 #include "InlineMath.h"
 
 LOOM_CLONES
-void loom_lstm_step_f32(float *gates, const float *cprev, size_t ldcprev, float *c, size_t ldc,
-                        float *tc, float *m, size_t ldm, size_t n, size_t H) {
+void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size_t ldcprev, float *restrict c, size_t ldc,
+                        float *restrict tc, float *restrict m, size_t ldm, size_t n, size_t H) {
     for (size_t r = 0; r < n; r++) {
         float *gi = gates + r * 4 * H, *gf = gi + H, *gg = gf + H, *go = gg + H;
         const float *cp = cprev + r * ldcprev;
@@ -22,8 +22,8 @@ void loom_lstm_step_f32(float *gates, const float *cprev, size_t ldcprev, float 
 }
 
 LOOM_CLONES
-void loom_lstm_step_backward_f32(const float *gates, const float *cprev, size_t ldcprev, const float *tc,
-                                 const float *dm, size_t ldm, float *dc, size_t lddc, float *dz,
+void loom_lstm_step_backward_f32(const float *restrict gates, const float *restrict cprev, size_t ldcprev, const float *restrict tc,
+                                 const float *restrict dm, size_t ldm, float *restrict dc, size_t lddc, float *restrict dz,
                                  size_t n, size_t H) {
     for (size_t r = 0; r < n; r++) {
         const float *gi = gates + r * 4 * H, *gf = gi + H, *gg = gf + H, *go = gg + H;
@@ -43,8 +43,8 @@ void loom_lstm_step_backward_f32(const float *gates, const float *cprev, size_t 
 }
 
 LOOM_CLONES
-void loom_gru_step_f32(float *xg, const float *hg, const float *hprev, size_t ldhprev,
-                       float *h, size_t ldh, size_t n, size_t H) {
+void loom_gru_step_f32(float *restrict xg, const float *restrict hg, const float *restrict hprev, size_t ldhprev,
+                       float *restrict h, size_t ldh, size_t n, size_t H) {
     for (size_t r = 0; r < n; r++) {
         float *xr = xg + r * 3 * H, *xz = xr + H, *xn = xz + H;
         const float *hr = hg + r * 3 * H, *hz = hr + H, *hn = hz + H;
@@ -61,9 +61,9 @@ void loom_gru_step_f32(float *xg, const float *hg, const float *hprev, size_t ld
 }
 
 LOOM_CLONES
-void loom_gru_step_backward_f32(const float *gates, const float *hg, const float *hprev, size_t ldhprev,
-                                const float *dh, size_t lddh, float *dxg, float *dhg,
-                                float *dhprev, size_t lddhprev, size_t n, size_t H) {
+void loom_gru_step_backward_f32(const float *restrict gates, const float *restrict hg, const float *restrict hprev, size_t ldhprev,
+                                const float *restrict dh, size_t lddh, float *restrict dxg, float *restrict dhg,
+                                float *restrict dhprev, size_t lddhprev, size_t n, size_t H) {
     for (size_t r = 0; r < n; r++) {
         const float *gr = gates + r * 3 * H, *gz = gr + H, *gn = gz + H;
         const float *hn = hg + r * 3 * H + 2 * H;
@@ -84,7 +84,7 @@ void loom_gru_step_backward_f32(const float *gates, const float *hg, const float
 }
 
 LOOM_CLONES
-void loom_rnn_step_f32(float *x, size_t ld, size_t n, size_t H, int relu) {
+void loom_rnn_step_f32(float *restrict x, size_t ld, size_t n, size_t H, int relu) {
     for (size_t r = 0; r < n; r++) {
         float *row = x + r * ld;
         if (relu) {
@@ -96,8 +96,8 @@ void loom_rnn_step_f32(float *x, size_t ld, size_t n, size_t H, int relu) {
 }
 
 LOOM_CLONES
-void loom_rnn_step_backward_f32(const float *h, size_t ldh, const float *dh, size_t lddh,
-                                float *dz, size_t n, size_t H, int relu) {
+void loom_rnn_step_backward_f32(const float *restrict h, size_t ldh, const float *restrict dh, size_t lddh,
+                                float *restrict dz, size_t n, size_t H, int relu) {
     for (size_t r = 0; r < n; r++) {
         const float *hr = h + r * ldh, *d = dh + r * lddh;
         float *out = dz + r * H;

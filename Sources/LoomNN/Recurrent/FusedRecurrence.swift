@@ -93,7 +93,7 @@ enum FusedRecurrence {
         let h = h0.detach().clone()
         let c = c0.map { $0.detach().clone() }
         let hPrev = save ? Tensor(zeros: [N, hOut], dtype: dt) : nil
-        let cPrev = save && kind == .lstm ? Tensor(zeros: [N, H], dtype: dt) : nil
+        let cPrev = kind == .lstm ? Tensor(zeros: [save ? N : B, H], dtype: dt) : nil
         let tanhC = kind == .lstm ? Tensor(zeros: [save ? N : B, H], dtype: dt) : nil
         let m = kind == .lstm && w.wHR != nil ? Tensor(zeros: [save ? N : B, H], dtype: dt) : nil
         let hg = kind == .gru ? Tensor(zeros: [save ? N : B, G], dtype: dt) : nil
@@ -107,18 +107,20 @@ enum FusedRecurrence {
             let scratchRow = save ? off : 0
             switch kind {
             case .lstm:
+                // The kernel reads c_{t-1} from a separate buffer (no aliasing, so it vectorizes).
                 let pc = p(c!)
-                if let cPrev { (p(cPrev) + off * H).update(from: pc, count: n * H) }
+                let pcPrev = p(cPrev!) + scratchRow * H
+                pcPrev.update(from: pc, count: n * H)
                 BLAS.gemm(T.self, transA: false, transB: true, m: n, n: G, k: hOut, a: ph, lda: hOut, b: pwhh, ldb: hOut,
                           beta: 1, c: gates, ldc: G)
                 let tc = p(tanhC!) + scratchRow * H
                 if let m, let wHR = w.wHR {
                     let pm = p(m) + scratchRow * H
-                    StepKernels.lstmStep(gates, cprev: pc, ldcprev: H, c: pc, ldc: H, tc: tc, m: pm, ldm: H, n: n, H: H)
+                    StepKernels.lstmStep(gates, cprev: pcPrev, ldcprev: H, c: pc, ldc: H, tc: tc, m: pm, ldm: H, n: n, H: H)
                     BLAS.gemm(T.self, transA: false, transB: true, m: n, n: hOut, k: H, a: pm, lda: H, b: p(wHR), ldb: H,
                               c: po + off * hOut, ldc: hOut)
                 } else {
-                    StepKernels.lstmStep(gates, cprev: pc, ldcprev: H, c: pc, ldc: H, tc: tc, m: po + off * hOut, ldm: hOut, n: n, H: H)
+                    StepKernels.lstmStep(gates, cprev: pcPrev, ldcprev: H, c: pc, ldc: H, tc: tc, m: po + off * hOut, ldm: hOut, n: n, H: H)
                 }
             case .gru:
                 let phg = p(hg!) + scratchRow * G
@@ -137,7 +139,7 @@ enum FusedRecurrence {
             }
             ph.update(from: po + off * hOut, count: n * hOut)
         }
-        return Saved(output: output, h: h, c: c, gates: save ? xproj : nil, hPrev: hPrev, cPrev: cPrev,
+        return Saved(output: output, h: h, c: c, gates: save ? xproj : nil, hPrev: hPrev, cPrev: save ? cPrev : nil,
                      tanhC: save ? tanhC : nil, m: save ? m : nil, hg: save ? hg : nil)
     }
 

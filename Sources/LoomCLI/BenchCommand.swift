@@ -22,7 +22,7 @@ struct BenchCommand: ParsableCommand {
     var threads: Int = 0
 
     mutating func validate() throws {
-        let known = ["matmul"]
+        let known = ["matmul", "probe"]
         for w in workloads where !known.contains(w) {
             throw ValidationError("unknown workload '\(w)'; expected one of: \(known.joined(separator: ", "))")
         }
@@ -36,6 +36,7 @@ struct BenchCommand: ParsableCommand {
         for w in workloads {
             let result: [String: Any]
             switch w {
+            case "probe": ScratchProbe.run(); continue
             default: result = MatmulBenchmark.run(size: size, repeats: repeats)
             }
             let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])

@@ -142,3 +142,14 @@ struct TensorBehaviourTests {
         }, contains: "shape [4, -1] is invalid for input of size 6")
     }
 }
+
+@Suite("Denormal flushing")
+struct DenormalTests {
+    @Test func flushesOnlyInsideTheScope() {
+        let tiny = Tensor([Float.leastNormalMagnitude])
+        let inside = Denormals.flushingToZero { (tiny * 0.25).item() }
+        let outside = (tiny * 0.25).item()
+        #expect(inside == 0)
+        #expect(outside == Float.leastNormalMagnitude * 0.25)
+    }
+}

@@ -18,7 +18,8 @@ extension LineChart {
         public init(name: String, x: [Double], lower: [Double], upper: [Double], color: PlotColor? = nil,
                     opacity: Double = 0.2) {
             precondition(x.count == lower.count && x.count == upper.count,
-                         "Band '\(name)': x, lower and upper must have the same count, got \(x.count), \(lower.count) and \(upper.count)")
+                         "Band '\(name)': x, lower and upper must have the same count, "
+                             + "got \(x.count), \(lower.count) and \(upper.count)")
             self.name = name
             self.x = x
             self.lower = lower

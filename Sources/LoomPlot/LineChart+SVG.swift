@@ -24,8 +24,8 @@ extension LineChart: SVGRenderable {
         let number = SVGWriter.number
 
         writer.open("g", [("class", "line-chart")])
-        writer.element("rect", [("x", "0"), ("y", "0"), ("width", number(canvas.width)), ("height", number(canvas.height)),
-                                ("fill", "white")])
+        writer.element("rect", [("x", "0"), ("y", "0"), ("width", number(canvas.width)),
+                                ("height", number(canvas.height)), ("fill", "white")])
         writer.open("defs")
         writer.open("clipPath", [("id", clipID)])
         writer.element("rect", rectAttributes(plot))

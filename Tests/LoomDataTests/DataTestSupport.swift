@@ -2,25 +2,27 @@ import Foundation
 import LoomTensor
 import Testing
 
-/// A JSON fixture of `scripts/fixtures/data_*.py` read in full Float64 precision (the shared
-/// `Fixture` loader converts to Float32; scaler parity is checked in Float64).
+/// A JSON fixture of `scripts/fixtures/data_*.py` read in full Float64 precision. (The shared
+/// `Fixture` loader converts to Float32, and Foundation's `JSONSerialization` on Linux can be off
+/// by an ulp; `JSONDecoder` parses doubles exactly.)
 struct DoubleFixture {
+    private struct Document: Decodable {
+        struct Entry: Decodable {
+            let shape: [Int]
+            let data: [Double]
+        }
+        let tensors: [String: Entry]
+    }
+
     let arrays: [String: (shape: [Int], data: [Double])]
-    let meta: [String: Any]
 
     init(_ name: String) throws {
         guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")
             ?? Bundle.module.url(forResource: "Fixtures/" + name, withExtension: nil) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: name])
         }
-        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
-        var arrays: [String: (shape: [Int], data: [Double])] = [:]
-        for (key, value) in doc["tensors"] as! [String: Any] {
-            let entry = value as! [String: Any]
-            arrays[key] = (entry["shape"] as! [Int], (entry["data"] as! [NSNumber]).map(\.doubleValue))
-        }
-        self.arrays = arrays
-        meta = doc["meta"] as? [String: Any] ?? [:]
+        let doc = try JSONDecoder().decode(Document.self, from: Data(contentsOf: url))
+        arrays = doc.tensors.mapValues { ($0.shape, $0.data) }
     }
 
     /// The flat values of `key`.

@@ -20,7 +20,7 @@ public enum CSVColumn: Hashable, Sendable, ExpressibleByStringLiteral, Expressib
 /// Whether the first row of a CSV file names the columns.
 public enum CSVHeader: Sendable {
     /// Decide from the data: the first row is a header when, in some column, it is not a number
-    /// while the following rows are numbers (or missing-value markers).
+    /// while the following rows mostly are (see ``CSVTable``).
     case auto
     /// The first row is a header.
     case present

@@ -103,19 +103,18 @@ public struct CSVTable: Sendable {
 
     // MARK: - Header detection
 
-    /// The first record is a header when some column holds a non-number there and numbers (or
-    /// missing markers) in the next rows; a lone record is a header when none of its fields is a
-    /// number.
+    /// The first record is a header when some column holds a non-number there while at least
+    /// half of the non-missing cells below it (in the next 20 rows) are numbers — so one bad cell
+    /// near the top does not turn the header into data. A lone record is a header when none of its
+    /// fields is a number.
     static func firstRecordIsHeader(_ records: [CSVParser.Record]) -> Bool {
         let first = records[0].fields
         let sample = records.dropFirst().prefix(20)
         if sample.isEmpty { return !first.contains { NumericCell.parse($0) != nil } }
         for c in first.indices where NumericCell.parse(first[c]) == nil && !NumericCell.isMissing(first[c]) {
-            let below = sample.map { $0.fields[c] }
-            if below.allSatisfy({ NumericCell.parse($0) != nil || NumericCell.isMissing($0) })
-                && below.contains(where: { NumericCell.parse($0) != nil }) {
-                return true
-            }
+            let present = sample.map { $0.fields[c] }.filter { !NumericCell.isMissing($0) }
+            let numbers = present.filter { NumericCell.parse($0) != nil }.count
+            if numbers > 0 && 2 * numbers >= present.count { return true }
         }
         return false
     }

@@ -9,6 +9,7 @@ let products: [Product] = [
     .library(name: "LoomOptim", targets: ["LoomOptim"]),
     .library(name: "LoomData", targets: ["LoomData"]),
     .library(name: "LoomPlot", targets: ["LoomPlot"]),
+    .library(name: "LoomTasks", targets: ["LoomTasks"]),
     .executable(name: "loom", targets: ["loom"]),
 ]
 
@@ -36,7 +37,8 @@ let targets: [Target] = [
     .target(name: "LoomOptim", dependencies: ["LoomTensor", "LoomNN"]),
     .target(name: "LoomData", dependencies: ["LoomTensor"]),
     .target(name: "LoomPlot"),
-    .target(name: "Loom", dependencies: ["LoomTensor", "LoomNN", "LoomOptim", "LoomData", "LoomPlot"]),
+    .target(name: "LoomTasks", dependencies: ["LoomNN", "LoomOptim", "LoomData"]),
+    .target(name: "Loom", dependencies: ["LoomTensor", "LoomNN", "LoomOptim", "LoomData", "LoomPlot", "LoomTasks"]),
     .target(
         name: "LoomCLI",
         dependencies: [
@@ -55,6 +57,7 @@ let targets: [Target] = [
     .testTarget(name: "LoomOptimTests", dependencies: ["LoomOptim", "LoomNN", "LoomTensor", "LoomTestSupport"]),
     .testTarget(name: "LoomDataTests", dependencies: ["LoomData", "LoomTensor", "LoomTestSupport"]),
     .testTarget(name: "LoomPlotTests", dependencies: ["LoomPlot"]),
+    .testTarget(name: "LoomTasksTests", dependencies: ["LoomTasks", "LoomTestSupport"]),
     .testTarget(name: "LoomCLITests", dependencies: ["LoomCLI"]),
 ]
 

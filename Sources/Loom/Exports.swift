@@ -4,3 +4,4 @@
 @_exported import LoomOptim
 @_exported import LoomData
 @_exported import LoomPlot
+@_exported import LoomTasks

@@ -9,7 +9,7 @@ public struct LoomCommand: ParsableCommand {
         commandName: "loom",
         abstract: "Recurrent neural networks (RNN, LSTM, GRU) on the CPU, natively in Swift.",
         version: version,
-        subcommands: [DemoCommand.self]
+        subcommands: [DemoCommand.self, BenchCommand.self]
     )
 
     public init() {}

@@ -53,9 +53,9 @@ public enum BLAS {
 }
 
 extension BLAS {
-    /// Generic entry used by tensor ops.
+    /// Generic entry (Float or Double), C = op(A)·op(B) + beta·C.
     @inline(__always)
-    static func gemm<T: TensorScalar>(_: T.Type, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+    public static func gemm<T: TensorScalar>(_: T.Type, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                                       a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
                                       beta: T = 0, c: UnsafeMutablePointer<T>, ldc: Int) {
         if T.self == Float.self {

@@ -6,7 +6,7 @@ enum Kernels {
     /// Calls `body` with the tensor's element type.
     @inline(__always)
     static func unaryMap<T: TensorScalar>(_: T.Type, _ src: Tensor, _ f: (T) -> T) -> Tensor {
-        let out = Tensor(zeros: src.shape, dtype: src.dtype)
+        let out = Tensor(uninitialized: src.shape, dtype: src.dtype)
         let s = src.storage.pointer(T.self), d = out.storage.pointer(T.self)
         for i in 0..<src.count { d[i] = f(s[i]) }
         return out
@@ -16,7 +16,7 @@ enum Kernels {
     @inline(__always)
     static func binaryMap<T: TensorScalar>(_: T.Type, _ a: Tensor, _ b: Tensor, _ f: (T, T) -> T) -> Tensor {
         let shape = Tensor.broadcastShape(a.shape, b.shape)
-        let out = Tensor(zeros: shape, dtype: a.dtype)
+        let out = Tensor(uninitialized: shape, dtype: a.dtype)
         let pa = a.storage.pointer(T.self), pb = b.storage.pointer(T.self), po = out.storage.pointer(T.self)
         let n = out.count
         if a.shape == b.shape {

@@ -154,7 +154,7 @@ extension Tensor {
 
     /// A copy with its own storage, recorded by autograd (gradient passes through unchanged).
     public func clone() -> Tensor {
-        let out = Tensor(zeros: shape, dtype: dtype)
+        let out = Tensor(uninitialized: shape, dtype: dtype)
         out.copy(from: self)
         return Tensor.record("CloneBackward", out, inputs: [self]) { g in [g] }
     }
@@ -162,7 +162,7 @@ extension Tensor {
     /// This tensor converted to `dtype` (a no-op returning self when it already is).
     public func to(_ dtype: DType) -> Tensor {
         if dtype == self.dtype { return self }
-        let out = Tensor(zeros: shape, dtype: dtype)
+        let out = Tensor(uninitialized: shape, dtype: dtype)
         out.copy(from: self)
         let source = self.dtype
         return Tensor.record("ToCopyBackward", out, inputs: [self]) { g in [g.to(source)] }

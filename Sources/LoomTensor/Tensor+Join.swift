@@ -16,7 +16,7 @@ extension Tensor {
         }
         var outShape = first.shape
         outShape[d] = tensors.reduce(0) { $0 + $1.shape[d] }
-        let y = Tensor(zeros: outShape, dtype: first.dtype)
+        let y = Tensor(uninitialized: outShape, dtype: first.dtype)
         let outer = first.shape[..<d].reduce(1, *)
         let inner = first.shape[(d + 1)...].reduce(1, *)
         let rowOut = outShape[d] * inner

@@ -56,7 +56,7 @@ extension Tensor {
     /// A is stored (m×k) or, when `transA`, (k×m); B is (k×n) or (n×k).
     static func batchedProduct(_ a: Tensor, _ b: Tensor, batch: Int, m: Int, k: Int, n: Int,
                                transA: Bool, transB: Bool) -> Tensor {
-        let y = Tensor(zeros: [batch, m, n], dtype: a.dtype)
+        let y = Tensor(uninitialized: [batch, m, n], dtype: a.dtype)
         func run<T: TensorScalar>(_: T.Type) {
             let pa = a.storage.pointer(T.self), pb = b.storage.pointer(T.self), pc = y.storage.pointer(T.self)
             for i in 0..<batch {

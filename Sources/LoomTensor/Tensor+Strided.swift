@@ -5,7 +5,7 @@
 extension Tensor {
     func gathered(shape outShape: [Int], strides: [Int], offset: Int, name: String) -> Tensor {
         precondition(outShape.count == strides.count)
-        let y = Tensor(zeros: outShape, dtype: dtype)
+        let y = Tensor(uninitialized: outShape, dtype: dtype)
         func run<T: TensorScalar>(_: T.Type) {
             Tensor.walkView(outShape, strides, offset) { o, i in
                 y.storage.pointer(T.self)[o] = storage.pointer(T.self)[i]

@@ -9,7 +9,7 @@ extension Tensor {
     private func vectorized(_ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void,
                             _ f64: (Double) -> Double) -> Tensor {
         guard dtype == .float32 else { return Kernels.unaryMap(Double.self, self, f64) }
-        let out = Tensor(zeros: shape, dtype: .float32)
+        let out = Tensor(uninitialized: shape, dtype: .float32)
         kernel(storage.pointer(Float.self), out.storage.pointer(Float.self), count)
         return out
     }

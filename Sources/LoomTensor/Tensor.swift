@@ -60,6 +60,11 @@ public final class Tensor: @unchecked Sendable {
         self.init(shape: shape, storage: TensorStorage(dtype: dtype, count: Tensor.elementCount(shape)))
     }
 
+    /// A tensor whose elements are not initialized: for kernels that write every element.
+    public convenience init(uninitialized shape: [Int], dtype: DType = .float32) {
+        self.init(shape: shape, storage: TensorStorage(dtype: dtype, count: Tensor.elementCount(shape), zeroed: false))
+    }
+
     /// A Float32 tensor from row-major scalars. `scalars.count` must equal the shape's count.
     public convenience init(shape: [Int], scalars: [Float]) {
         self.init(shape: shape, copying: scalars)

@@ -8,7 +8,7 @@
 public final class TensorStorage: @unchecked Sendable {
     public let dtype: DType
     public let count: Int
-    let raw: UnsafeMutableRawPointer
+    public let raw: UnsafeMutableRawPointer
 
     public init(dtype: DType, count: Int, zeroed: Bool = true) {
         precondition(count >= 0, "TensorStorage: negative element count \(count)")

@@ -1,5 +1,6 @@
 import Testing
 @testable import LoomTensor
+import LoomTestSupport
 
 @Suite("Gradients: every differentiable op against finite differences (Float64)")
 struct GradientTests {

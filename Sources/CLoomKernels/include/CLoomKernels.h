@@ -4,6 +4,7 @@
 #define CLOOM_KERNELS_H
 
 #include <stddef.h>
+#include "CLoomRecurrent.h"
 
 #ifdef __cplusplus
 extern "C" {

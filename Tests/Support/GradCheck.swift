@@ -1,9 +1,9 @@
 import Testing
-@testable import LoomTensor
+import LoomTensor
 
 /// Finite-difference gradient check in Float64: compares autograd's gradient of
 /// `sum(f(inputs) · w)` (w fixed random weights) with central differences.
-func gradCheck(_ name: String, inputs: [Tensor], eps: Double = 1e-6, tol: Double = 1e-6,
+public func gradCheck(_ name: String, inputs: [Tensor], eps: Double = 1e-6, tol: Double = 1e-6,
                _ f: ([Tensor]) -> Tensor, sourceLocation: SourceLocation = #_sourceLocation) {
     for x in inputs {
         precondition(x.dtype == .float64, "gradCheck needs Float64 inputs")
@@ -34,13 +34,13 @@ func gradCheck(_ name: String, inputs: [Tensor], eps: Double = 1e-6, tol: Double
     }
 }
 
-func randn64(_ shape: [Int], seed: UInt64) -> Tensor {
+public func randn64(_ shape: [Int], seed: UInt64) -> Tensor {
     var g = Generator(seed: seed)
     return Tensor.randn(shape, dtype: .float64, generator: &g)
 }
 
 /// Positive values in [0.5, 1.5) for log/sqrt/div.
-func positive64(_ shape: [Int], seed: UInt64) -> Tensor {
+public func positive64(_ shape: [Int], seed: UInt64) -> Tensor {
     var g = Generator(seed: seed)
     return Tensor.uniform(shape, low: 0.5, high: 1.5, dtype: .float64, generator: &g)
 }

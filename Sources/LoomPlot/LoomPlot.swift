@@ -1,1 +1,0 @@
-// LoomPlot: SVG line charts and terminal sparklines.

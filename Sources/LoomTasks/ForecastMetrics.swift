@@ -17,18 +17,21 @@ public struct ForecastMetrics: Codable, Equatable, Sendable {
     public init(forecast: [Double], actual: [Double], training: [Double], seasonalPeriod m: Int = 1) {
         precondition(forecast.count == actual.count && !actual.isEmpty,
                      "ForecastMetrics: forecast has \(forecast.count) values, actual has \(actual.count) (need equal, non-zero)")
-        let errors = zip(forecast, actual).map { $0 - $1 }
+        let errors: [Double] = zip(forecast, actual).map { $0 - $1 }
         let n = Double(errors.count)
-        rmse = (errors.map { $0 * $0 }.reduce(0, +) / n).squareRoot()
-        mae = errors.map(abs).reduce(0, +) / n
-        let pct = zip(forecast, actual).filter { $0.1 != 0 }.map { abs($0.0 - $0.1) / abs($0.1) }
+        let squares: [Double] = errors.map { $0 * $0 }
+        rmse = (squares.reduce(0, +) / n).squareRoot()
+        let absolute: [Double] = errors.map { Swift.abs($0) }
+        mae = absolute.reduce(0, +) / n
+        let pct: [Double] = zip(forecast, actual).filter { $0.1 != 0 }.map { Swift.abs($0.0 - $0.1) / Swift.abs($0.1) }
         mape = pct.isEmpty ? .nan : 100 * pct.reduce(0, +) / Double(pct.count)
-        let sym = zip(forecast, actual).filter { abs($0.0) + abs($0.1) > 0 }.map { 2 * abs($0.0 - $0.1) / (abs($0.0) + abs($0.1)) }
+        let sym: [Double] = zip(forecast, actual).filter { Swift.abs($0.0) + Swift.abs($0.1) > 0 }
+            .map { (f: Double, a: Double) -> Double in 2 * Swift.abs(f - a) / (Swift.abs(f) + Swift.abs(a)) }
         smape = sym.isEmpty ? .nan : 100 * sym.reduce(0, +) / Double(sym.count)
         let period = max(1, m)
         if training.count > period {
-            let scale = (period..<training.count).map { abs(training[$0] - training[$0 - period]) }.reduce(0, +)
-                / Double(training.count - period)
+            let diffs: [Double] = (period..<training.count).map { Swift.abs(training[$0] - training[$0 - period]) }
+            let scale = diffs.reduce(0, +) / Double(training.count - period)
             mase = scale > 0 ? mae / scale : .nan
         } else {
             mase = .nan

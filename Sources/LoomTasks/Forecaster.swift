@@ -70,7 +70,7 @@ public final class Forecaster {
     public let model: SequenceRegressor
     public internal(set) var scaler: MinMaxScaler
     /// The (unscaled) series the model was trained on; forecasts continue from its end.
-    public private(set) var history: [Double] = []
+    public internal(set) var history: [Double] = []
     /// Mean training loss of each epoch (scaled units).
     public private(set) var losses: [Double] = []
 

@@ -61,7 +61,7 @@ struct BenchCommand: ParsableCommand {
             result["threads"] = BLAS.threadCount
             let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
-            fflush(stdout)
+            fflush(nil)
             results.append(result)
         }
         if let json {

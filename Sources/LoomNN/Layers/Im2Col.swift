@@ -25,7 +25,8 @@ struct ConvGeometry: Equatable {
 
     /// Output size of a sliding window: ⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1.
     static func outputSize(_ n: Int, kernel k: Int, stride s: Int, padding p: Int, dilation d: Int) -> Int {
-        (n + 2 * p - d * (k - 1) - 1) / s + 1
+        let span = n + 2 * p - d * (k - 1) - 1
+        return span < 0 ? 0 : span / s + 1       // 0 when the window does not fit
     }
 
     var rows: Int { channels * kernel.height * kernel.width }

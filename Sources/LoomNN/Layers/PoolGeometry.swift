@@ -33,6 +33,7 @@ struct PoolGeometry {
 
     static func outputSize(_ n: Int, _ k: Int, _ s: Int, _ p: Int, _ d: Int, _ ceilMode: Bool) -> Int {
         let span = n + 2 * p - d * (k - 1) - 1
+        guard span >= 0 else { return 0 }     // the window does not fit (floor of a negative ratio)
         var out = (ceilMode ? (span + s - 1) / s : span / s) + 1
         if ceilMode && (out - 1) * s >= n + p { out -= 1 }
         return out

@@ -59,6 +59,7 @@ final class BatchPrefetcher<Batch: Sendable> {
         func put(_ batch: Batch) {
             condition.lock()
             defer { condition.unlock() }
+            if cancelled { return }
             if head > 0 && head == ready.count { ready.removeAll(keepingCapacity: true); head = 0 }
             ready.append(batch)
             condition.broadcast()

@@ -14,7 +14,7 @@ public final class ParamState {
     /// The buffer in `slot`, created (zero-filled, like `param`) on first use, and converted to
     /// the parameter's dtype if the model was converted (`toDouble()`) after earlier steps.
     @inline(__always)
-    func buffer(_ slot: Int, like param: Tensor) -> Tensor {
+    public func buffer(_ slot: Int, like param: Tensor) -> Tensor {
         if let b = buffers[slot] {
             if b.dtype != param.dtype { b.convert(to: param.dtype) }
             return b

@@ -198,8 +198,11 @@ struct OutputOptions: ParsableArguments {
         guard let path else { return }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
             throw ValidationError("\(flag) \(path): the folder \(folder) does not exist")
+        }
+        guard isDirectory.boolValue else {
+            throw ValidationError("\(flag) \(path): \(folder) is a file, not a folder")
         }
         guard FileManager.default.isWritableFile(atPath: folder) else {
             throw ValidationError("\(flag) \(path): the folder \(folder) is not writable")

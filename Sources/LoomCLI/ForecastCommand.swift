@@ -45,7 +45,7 @@ struct ForecastCommand: ParsableCommand {
         if model.horizon == nil { config.horizon = test }
         let forecaster = try Forecaster(config: config)
         guard source.values.count >= test + forecaster.minimumTrainingLength else {
-            throw ValidationError("the series \(source.name) has \(source.values.count) values; --test \(test) + --window \(config.window) + \(config.outputSize) target value(s) need \(test + forecaster.minimumTrainingLength)")
+            throw CLIError.data("the series \(source.name) has \(source.values.count) values; --test \(test) + --window \(config.window) + \(config.outputSize) target value(s) need \(test + forecaster.minimumTrainingLength)")
         }
         if !output.quiet && !output.json {
             note("Training \(config.model.rawValue.uppercased())(1→\(config.hiddenSize), \(config.numLayers) layer(s)) on \(source.values.count - test) values of \(source.name), \(config.epochs) epochs…")
@@ -90,13 +90,14 @@ struct SeriesOptions: ParsableArguments {
     @Option(help: "Missing cells: error, drop or interpolate.")
     var missing: MissingPolicyArgument = .error
 
-    func load() throws -> SeriesSource {
-        guard let csv else {
-            if column != nil || dateColumn != nil {
-                throw ValidationError("--column and --date-column need --csv")
-            }
-            return try SeriesSource.airline()
+    func validate() throws {
+        if csv == nil && (column != nil || dateColumn != nil) {
+            throw ValidationError("--column and --date-column need --csv")
         }
+    }
+
+    func load() throws -> SeriesSource {
+        guard let csv else { return try SeriesSource.airline() }
         return try SeriesSource.csv(path: csv, column: column, dateColumn: dateColumn, missing: missing.policy)
     }
 }

@@ -13,7 +13,7 @@ struct SeriesSource {
     static func airline() throws -> SeriesSource {
         guard let url = Bundle.module.url(forResource: "flights", withExtension: "csv", subdirectory: "Resources")
                 ?? Bundle.module.url(forResource: "Resources/flights", withExtension: "csv") else {
-            throw ValidationError("the bundled airline passengers data is missing from this build")
+            throw CLIError.noInput("the bundled airline passengers data is missing from this build")
         }
         let series = try TimeSeries(contentsOf: url, columns: ["passengers"])
         let table = try CSVTable(contentsOf: url)
@@ -29,7 +29,7 @@ struct SeriesSource {
     static func csv(path: String, column: String?, dateColumn: String?, missing: MissingValuePolicy) throws -> SeriesSource {
         let url = URL(fileURLWithPath: path)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ValidationError("\(path): no such file")
+            throw CLIError.noInput("\(path): no such file")
         }
         func parse(_ c: String) -> CSVColumn { Int(c).map { .index($0) } ?? .name(c) }
         let label = dateColumn.map(parse)
@@ -37,7 +37,7 @@ struct SeriesSource {
         if let column { columns = [parse(column)] }
         let series = try TimeSeries(contentsOf: url, columns: columns, label: label, missing: missing)
         guard series.columnNames.count == 1 else {
-            throw ValidationError("\(path) has \(series.columnNames.count) numeric columns (\(series.columnNames.joined(separator: ", "))); choose one with --column")
+            throw CLIError.data("\(path) has \(series.columnNames.count) numeric columns (\(series.columnNames.joined(separator: ", "))); choose one with --column")
         }
         return SeriesSource(name: series.columnNames[0], values: series.column(0), labels: series.labels)
     }

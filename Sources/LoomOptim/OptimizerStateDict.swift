@@ -74,10 +74,8 @@ extension Optimizer {
                                   tensors: tensors)
     }
 
-    /// Restores a state saved by ``stateDict()`` of an optimizer of the same kind over parameters
-    /// of the same shapes in the same group layout. Learning rates, weight decays and options are
-    /// restored too (as PyTorch does). Nothing changes when an error is thrown.
-    public func loadStateDict(_ dict: OptimizerStateDict) throws {
+    /// Throws unless ``loadStateDict(_:)`` would succeed; changes nothing.
+    public func validate(_ dict: OptimizerStateDict) throws {
         let info = dict.info
         guard info.kind == kind else { throw OptimizerStateError.kindMismatch(expected: kind, found: info.kind) }
         let sizes = paramGroups.map(\.params.count)
@@ -95,6 +93,14 @@ extension Optimizer {
                 throw OptimizerStateError.shapeMismatch(name: name, expected: params[i].shape, found: t.shape)
             }
         }
+    }
+
+    /// Restores a state saved by ``stateDict()`` of an optimizer of the same kind over parameters
+    /// of the same shapes in the same group layout. Learning rates, weight decays and options are
+    /// restored too (as PyTorch does). Nothing changes when an error is thrown.
+    public func loadStateDict(_ dict: OptimizerStateDict) throws {
+        try validate(dict)
+        let info = dict.info
         var index = 0
         for g in paramGroups.indices {
             paramGroups[g].lr = info.groups[g].lr

@@ -63,7 +63,7 @@ let targets: [Target] = [
 
 // MARK: - Examples
 // One short program per tutorial, each run with `swift run -c release <Name>` (see Examples/README.md).
-let exampleNames = ["AirlineForecast", "MultiLayerLSTM", "RecurrentShapes", "CharLanguageModel"]
+let exampleNames = ["AirlineForecast", "MultiLayerLSTM", "RecurrentShapes", "CharLanguageModel", "NNBasics"]
 let examples: [Target] = exampleNames.map { name in
     .executableTarget(name: name, dependencies: ["Loom"], path: "Examples/\(name)")
 }

@@ -17,7 +17,7 @@ while let argument = arguments.popFirst() {
     if argument.hasPrefix("--") { options[String(argument.dropFirst(2))] = arguments.popFirst() ?? "" }
     else { positional.append(argument) }
 }
-// 150 epochs, as the tutorial; about ten seconds in release mode on one core.
+// 150 epochs, as the tutorial: a few seconds in a release build.
 guard let epochs = Int(options["epochs"] ?? "150"), epochs > 0 else {
     print("--epochs expects a positive whole number, got '\(options["epochs"]!)'\n\(usage)"); exit(64)
 }

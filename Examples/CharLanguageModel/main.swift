@@ -19,7 +19,7 @@ while let argument = arguments.popFirst() {
 guard let epochs = Int(options["epochs"] ?? "100"), epochs > 0,
       let maxTokens = Int(options["max-tokens"] ?? "10000"), maxTokens > 0,
       let kind = RecurrentModelKind(rawValue: options["model"] ?? "lstm") else {
-    print("invalid option value: \(options)\n\(usage)"); exit(64)
+    print("--epochs and --max-tokens expect positive whole numbers, --model one of lstm, gru, rnn\n\(usage)"); exit(64)
 }
 manualSeed(0)
 

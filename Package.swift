@@ -34,7 +34,7 @@ let targets: [Target] = [
         linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
     ),
     .target(name: "LoomNN", dependencies: ["LoomTensor", "CLoomKernels"]),
-    .target(name: "LoomOptim", dependencies: ["LoomTensor", "LoomNN"]),
+    .target(name: "LoomOptim", dependencies: ["LoomTensor", "LoomNN", "CLoomKernels"]),
     .target(name: "LoomData", dependencies: ["LoomTensor"]),
     .target(name: "LoomPlot"),
     .target(name: "LoomTasks", dependencies: ["LoomNN", "LoomOptim", "LoomData"]),

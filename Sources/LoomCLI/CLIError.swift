@@ -51,6 +51,13 @@ extension LoomCommand {
         } catch let error as ForecastError {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             Foundation.exit(65)
+        } catch let error as TrainingStop {
+            FileHandle.standardError.write(Data("\nError: \(error)\n".utf8))
+            if case .interrupted = error { Foundation.exit(130) }
+            Foundation.exit(65)
+        } catch let error as CheckpointError {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            Foundation.exit(65)
         } catch let error as CharLMError {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             Foundation.exit(65)

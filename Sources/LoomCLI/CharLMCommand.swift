@@ -33,8 +33,10 @@ struct CharLMCommand: ParsableCommand {
         @Option(help: "Generate this many characters after training, from --prefix.") var sample: Int = 50
         @Option(help: "Prefix for the sample.") var prefix: String = "time traveller"
         @OptionGroup var output: OutputOptions
+        @OptionGroup var safety: CheckpointOptions
 
         func validate() throws {
+            try safety.validate()
             for (flag, v) in [("--hidden", hidden), ("--layers", layers), ("--batch", batch), ("--steps", steps), ("--epochs", epochs)] where v <= 0 {
                 throw ValidationError("\(flag) must be positive, got \(v)")
             }
@@ -56,7 +58,8 @@ struct CharLMCommand: ParsableCommand {
                 note("\(corpus.indices.count) tokens, vocabulary of \(corpus.vocab.count); training \(model.rawValue.uppercased())(\(corpus.vocab.count)→\(hidden)) for \(epochs) epochs…")
             }
             let progress = Progress(total: epochs, label: "epoch", quiet: output.quiet || output.json)
-            let perplexities = try lm.train(on: corpus.indices) { r in
+            Interruption.installSignalHandler()
+            let perplexities = try lm.train(on: corpus.indices, checkpointing: safety.policy) { r in
                 progress.update(r.epoch, metric: String(format: "perplexity %.2f, %.0f tokens/s", r.perplexity, r.tokensPerSecond))
                 return true
             }

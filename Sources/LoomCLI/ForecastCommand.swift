@@ -31,12 +31,15 @@ struct ForecastCommand: ParsableCommand {
     @Option(help: "Save the trained forecaster (weights, scaler, configuration) to this file.")
     var save: String?
 
+    @OptionGroup var safety: CheckpointOptions
+
     mutating func validate() throws {
         try model.validate()
         guard test > 0 else { throw ValidationError("--test must be positive, got \(test)") }
         guard backtestFolds >= 0 else { throw ValidationError("--backtest-folds must be 0 or positive, got \(backtestFolds)") }
         try OutputOptions.checkWritable(plot, flag: "--plot")
         try OutputOptions.checkWritable(save, flag: "--save")
+        try safety.validate()
     }
 
     func run() throws {
@@ -52,7 +55,8 @@ struct ForecastCommand: ParsableCommand {
         }
         let progress = Progress(total: config.epochs, label: "epoch", quiet: output.quiet || output.json)
         let start = DispatchTime.now().uptimeNanoseconds
-        let evaluation = try forecaster.evaluate(series: source.values, testCount: test) { report in
+        Interruption.installSignalHandler()
+        let evaluation = try forecaster.evaluate(series: source.values, testCount: test, checkpointing: safety.policy) { report in
             progress.update(report.epoch, metric: String(format: "loss %.5f", report.loss))
             return true
         }
@@ -73,6 +77,32 @@ struct ForecastCommand: ParsableCommand {
             if let plot { print("Plot written to \(plot)") }
             if let save { print("Forecaster saved to \(save)") }
         }
+    }
+}
+
+/// Checkpointing flags shared by the training commands.
+struct CheckpointOptions: ParsableArguments {
+    @Option(help: "Write a checkpoint every N epochs (and on Ctrl-C).")
+    var checkpointEvery: Int?
+
+    @Option(help: "Checkpoint file.")
+    var checkpoint: String = "loom-checkpoint.safetensors"
+
+    @Flag(help: "Continue training from --checkpoint (same results as an uninterrupted run).")
+    var resume = false
+
+    func validate() throws {
+        if let n = checkpointEvery, n <= 0 { throw ValidationError("--checkpoint-every must be positive, got \(n)") }
+        if resume && !FileManager.default.fileExists(atPath: checkpoint) {
+            throw ValidationError("--resume: no checkpoint at \(checkpoint) (pass --checkpoint PATH)")
+        }
+        if checkpointEvery != nil || resume { try OutputOptions.checkWritable(checkpoint, flag: "--checkpoint") }
+    }
+
+    /// nil when neither flag is given.
+    var policy: CheckpointPolicy? {
+        guard checkpointEvery != nil || resume else { return nil }
+        return CheckpointPolicy(url: URL(fileURLWithPath: checkpoint), every: checkpointEvery ?? Int.max, resume: resume)
     }
 }
 
@@ -168,8 +198,11 @@ struct OutputOptions: ParsableArguments {
         guard let path else { return }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
             throw ValidationError("\(flag) \(path): the folder \(folder) does not exist")
+        }
+        guard isDirectory.boolValue else {
+            throw ValidationError("\(flag) \(path): \(folder) is a file, not a folder")
         }
         guard FileManager.default.isWritableFile(atPath: folder) else {
             throw ValidationError("\(flag) \(path): the folder \(folder) is not writable")

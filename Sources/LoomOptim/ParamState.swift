@@ -11,10 +11,14 @@ public final class ParamState {
         buffers = [Tensor?](repeating: nil, count: slots)
     }
 
-    /// The buffer in `slot`, created (zero-filled, like `param`) on first use.
+    /// The buffer in `slot`, created (zero-filled, like `param`) on first use, and converted to
+    /// the parameter's dtype if the model was converted (`toDouble()`) after earlier steps.
     @inline(__always)
-    func buffer(_ slot: Int, like param: Tensor) -> Tensor {
-        if let b = buffers[slot] { return b }
+    public func buffer(_ slot: Int, like param: Tensor) -> Tensor {
+        if let b = buffers[slot] {
+            if b.dtype != param.dtype { b.convert(to: param.dtype) }
+            return b
+        }
         let b = Tensor.zeros(like: param)
         buffers[slot] = b
         return b

@@ -63,22 +63,36 @@ public final class CharLanguageModel {
     }
 
     /// Trains on `corpus` (token indices) and returns the perplexity of each epoch.
+    /// Checkpointing, interruption and NaN handling work as in ``Forecaster/fit(_:checkpointing:onEpoch:)``.
     @discardableResult
-    public func train(on corpus: [Int], onEpoch: ((PerplexityReport) -> Bool)? = nil) throws -> [Double] {
+    public func train(on corpus: [Int], checkpointing: CheckpointPolicy? = nil,
+                      onEpoch: ((PerplexityReport) -> Bool)? = nil) throws -> [Double] {
         let needed = config.batchSize * (config.numSteps + 1)
         guard corpus.count >= needed else { throw CharLMError.corpusTooShort(tokens: corpus.count, needed: needed) }
         let loader = SequenceDataLoader(corpus, batchSize: config.batchSize, numSteps: config.numSteps,
                                         sampling: config.sampling, generator: Generator(seed: config.seed &+ 1))
         let optimizer = SGD(model.parameters(), lr: config.learningRate)
         let parameters = model.parameters()
-        var history: [Double] = []
+        let configJSON = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
+        let loop = CheckpointedLoop(policy: checkpointing, model: model, optimizer: optimizer, configJSON: configJSON)
+        let restored = try loop.restore(generatorNames: ["loader"])
+        if let g = restored.generators["loader"] { loader.generator = g }
+        var history = restored.history
         model.train()
         try Denormals.flushingToZero {
-            for epoch in 1...max(config.epochs, 1) where config.epochs > 0 {
+            var epoch = restored.epoch
+            while epoch < config.epochs {
+                epoch += 1
                 let start = DispatchTime.now().uptimeNanoseconds
+                let loaderState = loader.generator
                 var state: RecurrentState? = nil
                 var totalLoss = 0.0, tokens = 0, step = 0
                 for (x, y) in loader {
+                    if Interruption.isRequested {
+                        loader.generator = loaderState
+                        try loop.save(epoch: epoch - 1, generators: loader.generator.map { ["loader": $0] } ?? [:], history: history)
+                        throw TrainingStop.interrupted(epoch: epoch, checkpoint: checkpointing?.url.path)
+                    }
                     step += 1
                     // Sequential batches continue the text: keep the state, cut the graph.
                     if state == nil || config.sampling == .random {
@@ -101,6 +115,7 @@ public final class CharLanguageModel {
                 }
                 let perplexity = Foundation.exp(totalLoss / Double(max(tokens, 1)))
                 history.append(perplexity)
+                try loop.saveIfDue(epoch: epoch, generators: loader.generator.map { ["loader": $0] } ?? [:], history: history)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 let report = PerplexityReport(epoch: epoch, epochs: config.epochs, perplexity: perplexity,
                                               tokensPerSecond: Double(tokens) / max(seconds, 1e-9))

@@ -16,7 +16,7 @@ public struct ForecastEvaluation: Codable, Sendable {
 extension Forecaster {
     /// Holds out the last `testCount` values, trains on the rest, forecasts the held-out part and
     /// scores it against the baselines (MASE scaled by the seasonal-naive error in-sample).
-    public func evaluate(series: [Double], testCount: Int,
+    public func evaluate(series: [Double], testCount: Int, checkpointing: CheckpointPolicy? = nil,
                          onEpoch: ((EpochReport) -> Bool)? = nil) throws -> ForecastEvaluation {
         guard testCount > 0 else { throw ForecastError.invalidConfig("the test part must hold at least 1 value, got \(testCount)") }
         guard series.count >= testCount + minimumTrainingLength else {
@@ -24,7 +24,7 @@ extension Forecaster {
                                                reason: "\(testCount) test values + window \(config.window) + \(config.outputSize) target value(s)")
         }
         let train = Array(series.dropLast(testCount)), actual = Array(series.suffix(testCount))
-        let losses = try fit(train, onEpoch: onEpoch)
+        let losses = try fit(train, checkpointing: checkpointing, onEpoch: onEpoch)
         let predicted = try forecast(steps: testCount)
         let period = config.seasonalPeriod
         let naive = Baseline.naive(train, steps: testCount)

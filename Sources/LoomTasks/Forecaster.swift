@@ -34,6 +34,15 @@ public struct ForecasterConfig: Codable, Equatable, Sendable {
     public var outputSize: Int { strategy == .direct ? horizon : 1 }
 }
 
+extension JSONEncoder {
+    /// An encoder with sorted keys (stable text for comparisons and files).
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+}
+
 /// Errors of the forecasting pipeline (bad data or diverging training).
 public enum ForecastError: Error, CustomStringConvertible, Equatable {
     case seriesTooShort(count: Int, needed: Int, reason: String)
@@ -98,8 +107,13 @@ public final class Forecaster {
 
     /// Fits the scaler on `series` and trains the model on its windows.
     /// `onEpoch` is called after every epoch; return false from it to stop early.
+    /// With `checkpointing`, a checkpoint is written every N epochs and on interruption
+    /// (``Interruption``), and training resumes from it exactly (same losses as an uninterrupted
+    /// run). A NaN or ∞ loss stops training with ``ForecastError/nonFiniteLoss(epoch:step:)``,
+    /// leaving the last good checkpoint in place.
     @discardableResult
-    public func fit(_ series: [Double], onEpoch: ((EpochReport) -> Bool)? = nil) throws -> [Double] {
+    public func fit(_ series: [Double], checkpointing: CheckpointPolicy? = nil,
+                    onEpoch: ((EpochReport) -> Bool)? = nil) throws -> [Double] {
         if let bad = series.firstIndex(where: { !$0.isFinite }) { throw ForecastError.nonFiniteValue(index: bad) }
         guard series.count >= minimumTrainingLength else {
             throw ForecastError.seriesTooShort(count: series.count, needed: minimumTrainingLength,
@@ -113,13 +127,26 @@ public final class Forecaster {
                                 generator: Generator(seed: config.seed &+ 2))
         let optimizer = Adam(model.parameters(), lr: config.learningRate)
         let parameters = model.parameters()
+        let configJSON = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
+        let loop = CheckpointedLoop(policy: checkpointing, model: model, optimizer: optimizer, configJSON: configJSON)
+        let restored = try loop.restore(generatorNames: ["loader"])
+        if let g = restored.generators["loader"] { loader.generator = g }
+        losses = restored.history
         model.train()
-        losses = []
         try Denormals.flushingToZero {
-            for epoch in 1...max(config.epochs, 1) where config.epochs > 0 {
+            var epoch = restored.epoch
+            while epoch < config.epochs {
+                epoch += 1
                 let start = DispatchTime.now().uptimeNanoseconds
+                let loaderState = loader.generator
                 var total = 0.0, steps = 0
                 for (bx, by) in loader {
+                    if Interruption.isRequested {
+                        // Save the state at the start of this epoch: resuming repeats it exactly.
+                        loader.generator = loaderState
+                        try loop.save(epoch: epoch - 1, generators: loader.generator.map { ["loader": $0] } ?? [:], history: losses)
+                        throw TrainingStop.interrupted(epoch: epoch, checkpoint: checkpointing?.url.path)
+                    }
                     optimizer.zeroGrad()
                     let loss = mseLoss(model(bx), by)
                     let value = loss.doubleItem()
@@ -132,6 +159,7 @@ public final class Forecaster {
                 }
                 let mean = total / Double(max(steps, 1))
                 losses.append(mean)
+                try loop.saveIfDue(epoch: epoch, generators: loader.generator.map { ["loader": $0] } ?? [:], history: losses)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 if let onEpoch, !onEpoch(EpochReport(epoch: epoch, epochs: config.epochs, loss: mean, seconds: seconds)) { break }
             }

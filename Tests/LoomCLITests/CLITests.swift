@@ -3,11 +3,23 @@ import Foundation
 import Testing
 @testable import LoomCLI
 
+/// The `loom` executable built next to the test bundle.
+let loomExecutable: URL = {
+    // The test bundle (…/debug/LoomPackageTests.xctest) sits beside the built products.
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    while !dir.path.isEmpty && dir.path != "/" {
+        let candidate = dir.appendingPathComponent("loom")
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    return URL(fileURLWithPath: ".build/debug/loom")
+}()
+
 /// Runs the `loom` executable built next to the tests; returns exit status, stdout, stderr.
 func runLoom(_ arguments: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
-    let binary = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("loom")
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = loomExecutable
     process.arguments = arguments
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

@@ -117,4 +117,22 @@ struct OptimizerBehaviourTests {
             #expect(p.dtype == .float64 && p.allFinite)
         }
     }
+
+    @Test func stateFollowsAModelConvertedToDouble() {
+        let layer = Linear(3, 2)
+        let x = Tensor.randn([4, 3]), y = Tensor.randn([4, 2])
+        for opt in [Adam(layer.parameters(), amsgrad: true), SGD(layer.parameters(), lr: 0.1, momentum: 0.9),
+                    RMSprop(layer.parameters(), momentum: 0.5, centered: true)] as [Optimizer] {
+            layer.toFloat()
+            opt.zeroGrad()
+            mseLoss(layer(x), y).backward()
+            opt.step()
+            layer.toDouble()
+            opt.zeroGrad()
+            mseLoss(layer(x.double()), y.double()).backward()
+            opt.step()
+            #expect(layer.parameters().allSatisfy { $0.dtype == .float64 && $0.allFinite })
+            #expect(opt.state(of: layer.weight)!.buffers.compactMap { $0 }.allSatisfy { $0.dtype == .float64 })
+        }
+    }
 }

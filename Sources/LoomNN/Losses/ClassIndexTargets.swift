@@ -9,6 +9,8 @@ struct ClassIndexTargets {
     let positionWeight: [Double]
     /// The target's shape (the shape of `.none` results).
     let shape: [Int]
+    /// The per-class weights, when given.
+    let classWeights: [Double]?
 
     init(input: Tensor, target: Tensor, weight: Tensor?, ignoreIndex: Int, function: String) {
         let batched = input.rank >= 2
@@ -17,6 +19,7 @@ struct ClassIndexTargets {
         precondition(target.shape == expected,
                      "\(function): input of shape \(input.shape) expects class-index targets of shape \(expected), got \(target.shape)")
         let classes = batched ? input.shape[1] : input.shape[0]
+        precondition(classes > 0, "\(function): input of shape \(input.shape) has no classes")
         self.classes = classes
         outer = batched ? input.shape[0] : 1
         inner = batched ? input.shape[2...].reduce(1, *) : 1
@@ -40,6 +43,7 @@ struct ClassIndexTargets {
         }
         self.classOf = classOf
         self.positionWeight = positionWeight
+        classWeights = w
     }
 
     /// Σ w[yₙ] over the targets that are not ignored: the `.mean` denominator.

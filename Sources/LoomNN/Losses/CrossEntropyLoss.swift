@@ -24,7 +24,6 @@ public func crossEntropy(_ input: Tensor, _ target: Tensor, weight: Tensor? = ni
                  "crossEntropy: labelSmoothing must be in [0, 1], got \(labelSmoothing)")
     let classDim = input.rank >= 2 ? 1 : 0
     let classes = input.shape[classDim]
-    let logProbs = input.logSoftmax(dim: classDim)
     // The per-class weight shaped to broadcast along the class dimension: (1, C, 1, …).
     let classWeight: Tensor? = weight.map { w in
         precondition(w.shape == [classes],
@@ -37,6 +36,7 @@ public func crossEntropy(_ input: Tensor, _ target: Tensor, weight: Tensor? = ni
     if target.shape == input.shape {
         precondition(target.dtype == input.dtype,
                      "crossEntropy: probability targets (\(target.dtype), shape \(target.shape)) must have the input's dtype \(input.dtype)")
+        let logProbs = input.logSoftmax(dim: classDim)
         let smoothed = labelSmoothing > 0 ? target * (1 - labelSmoothing) + labelSmoothing / Double(classes) : target
         var product = logProbs * smoothed
         if let classWeight { product = product * classWeight }
@@ -50,18 +50,7 @@ public func crossEntropy(_ input: Tensor, _ target: Tensor, weight: Tensor? = ni
 
     let targets = ClassIndexTargets(input: input, target: target, weight: weight, ignoreIndex: ignoreIndex,
                                     function: "crossEntropy")
-    let nll = targets.negativeLogLikelihood(logProbs, reduction: reduction)
-    guard labelSmoothing > 0 else { return nll }
-    let weighted = classWeight.map { logProbs * $0 } ?? logProbs
-    let kept = Tensor(shape: targets.shape, scalars: targets.classOf.map { $0 == nil ? 0.0 : 1.0 }).to(input.dtype)
-    let smooth = -weighted.sum(dim: classDim) * kept
-    let reduced: Tensor
-    switch reduction {
-    case .none: reduced = smooth
-    case .sum: reduced = smooth.sum()
-    case .mean: reduced = smooth.sum() / targets.totalWeight
-    }
-    return nll * (1 - labelSmoothing) + reduced * (labelSmoothing / Double(classes))
+    return targets.fusedCrossEntropy(input, labelSmoothing: labelSmoothing, reduction: reduction)
 }
 
 /// Module form of ``crossEntropy(_:_:weight:ignoreIndex:reduction:labelSmoothing:)``

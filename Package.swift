@@ -61,6 +61,13 @@ let targets: [Target] = [
     .testTarget(name: "LoomCLITests", dependencies: ["LoomCLI", "loom"]),
 ]
 
+// MARK: - Examples
+// One short program per tutorial, each run with `swift run -c release <Name>` (see Examples/README.md).
+let exampleNames = ["AirlineForecast", "MultiLayerLSTM", "RecurrentShapes", "CharLanguageModel", "NNBasics"]
+let examples: [Target] = exampleNames.map { name in
+    .executableTarget(name: name, dependencies: ["Loom"], path: "Examples/\(name)")
+}
+
 let package = Package(
     name: "Loom",
     platforms: [.macOS(.v14)],
@@ -69,5 +76,5 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
-    targets: targets
+    targets: targets + examples
 )

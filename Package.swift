@@ -58,7 +58,7 @@ let targets: [Target] = [
     .testTarget(name: "LoomDataTests", dependencies: ["LoomData", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "LoomPlotTests", dependencies: ["LoomPlot"]),
     .testTarget(name: "LoomTasksTests", dependencies: ["LoomTasks", "LoomTestSupport"]),
-    .testTarget(name: "LoomCLITests", dependencies: ["LoomCLI", "loom"]),
+    .testTarget(name: "LoomCLITests", dependencies: ["LoomCLI", "loom"], exclude: ["Snapshots", "BadInputs"]),
 ]
 
 // MARK: - Examples

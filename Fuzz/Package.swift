@@ -11,5 +11,8 @@ let package = Package(
     targets: [
         .target(name: "FuzzDriver"),
         .executableTarget(name: "FuzzSafetensors", dependencies: ["FuzzDriver", .product(name: "LoomNN", package: loom)]),
+        .executableTarget(name: "FuzzCSV", dependencies: [
+            "FuzzDriver", .product(name: "LoomData", package: loom), .product(name: "LoomTensor", package: loom),
+        ]),
     ]
 )

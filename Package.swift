@@ -53,7 +53,7 @@ let targets: [Target] = [
 
     // MARK: - Tests
     .testTarget(name: "LoomTensorTests", dependencies: ["LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "LoomNNTests", dependencies: ["LoomNN", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "LoomNNTests", dependencies: ["LoomNN", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures"), .copy("BadInputs")]),
     .testTarget(name: "LoomOptimTests", dependencies: ["LoomOptim", "LoomNN", "LoomTensor", "LoomTestSupport"]),
     .testTarget(name: "LoomDataTests", dependencies: ["LoomData", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(name: "LoomPlotTests", dependencies: ["LoomPlot"]),

@@ -11,7 +11,7 @@ import LoomTensor
 let fileName = "fuzz.csv"
 
 func expectNamesFile(_ error: CSVError) {
-    precondition(error.description.hasPrefix(fileName + ":"), "message does not start with the file: \(error)")
+    require(error.description.hasPrefix(fileName + ":"), "message does not start with the file: \(error)")
 }
 
 func checkParser(_ bytes: [UInt8], delimiter: Character) {
@@ -25,8 +25,8 @@ func checkParser(_ bytes: [UInt8], delimiter: Character) {
     let lineBreaks = bytes.count { $0 == 0x0A || $0 == 0x0D }
     var previousLine = 0
     for record in records {
-        precondition(!record.fields.isEmpty, "a record without fields")
-        precondition(record.line > previousLine && record.line <= lineBreaks + 1,
+        require(!record.fields.isEmpty, "a record without fields")
+        require(record.line > previousLine && record.line <= lineBreaks + 1,
                      "record line \(record.line) after \(previousLine), with \(lineBreaks) line breaks")
         previousLine = record.line
     }
@@ -34,25 +34,25 @@ func checkParser(_ bytes: [UInt8], delimiter: Character) {
 
 func checkTable(_ table: CSVTable) {
     let width = table.columnCount
-    precondition(width > 0, "a table without columns")
-    precondition(table.header.map { $0.count == width } ?? true, "header width differs from columnCount")
-    precondition(table.rows.allSatisfy { $0.count == width }, "ragged rows in a CSVTable")
-    precondition(table.lineNumbers.count == table.rows.count, "one line number per row")
-    precondition(zip(table.lineNumbers, table.lineNumbers.dropFirst()).allSatisfy { $0 < $1 }, "lines not increasing")
-    precondition(table.columnNames.count == width, "columnNames width")
+    require(width > 0, "a table without columns")
+    require(table.header.map { $0.count == width } ?? true, "header width differs from columnCount")
+    require(table.rows.allSatisfy { $0.count == width }, "ragged rows in a CSVTable")
+    require(table.lineNumbers.count == table.rows.count, "one line number per row")
+    require(zip(table.lineNumbers, table.lineNumbers.dropFirst()).allSatisfy { $0 < $1 }, "lines not increasing")
+    require(table.columnNames.count == width, "columnNames width")
 }
 
 func checkSeries(_ series: TimeSeries, table: CSVTable, missing: MissingValuePolicy, salt: Int) {
     let width = series.columnNames.count
-    precondition(width > 0 && series.count > 0, "an empty series was accepted")
-    precondition(series.count <= table.rows.count, "more steps than rows")
-    precondition(missing == .drop || series.count == table.rows.count, "rows lost without .drop")
-    precondition(series.values.allSatisfy { $0.count == width }, "ragged series")
-    precondition(series.values.allSatisfy { $0.allSatisfy(\.isFinite) }, "a non-finite value in a series: \(series.values)")
-    precondition(series.lineNumbers.count == series.count, "one line number per step")
-    precondition(series.labels.map { $0.count == series.count } ?? true, "one label per step")
+    require(width > 0 && series.count > 0, "an empty series was accepted")
+    require(series.count <= table.rows.count, "more steps than rows")
+    require(missing == .drop || series.count == table.rows.count, "rows lost without .drop")
+    require(series.values.allSatisfy { $0.count == width }, "ragged series")
+    require(series.values.allSatisfy { $0.allSatisfy(\.isFinite) }, "a non-finite value in a series: \(series.values)")
+    require(series.lineNumbers.count == series.count, "one line number per step")
+    require(series.labels.map { $0.count == series.count } ?? true, "one label per step")
     let t = series.tensor(dtype: .float64)
-    precondition(t.shape == [series.count, width], "tensor shape \(t.shape)")
+    require(t.shape == [series.count, width], "tensor shape \(t.shape)")
 
     // Window geometry from the input size, so that the fuzzer reaches every branch.
     let window = salt % 7 - 1, horizon = (salt / 7) % 4, stride = 1 + (salt / 28) % 3
@@ -60,11 +60,11 @@ func checkSeries(_ series: TimeSeries, table: CSVTable, missing: MissingValuePol
         let (x, y) = try slidingWindows(series.values, window: window, horizon: horizon, stride: stride,
                                         dtype: .float64)
         let n = (series.count - window - horizon) / stride + 1
-        precondition(x.shape == [n, window, width] && y.shape == [n, horizon, width],
+        require(x.shape == [n, window, width] && y.shape == [n, horizon, width],
                      "window shapes \(x.shape) \(y.shape) for L=\(series.count) W=\(window) K=\(horizon) S=\(stride)")
-        precondition(x.doubleScalars.allSatisfy(\.isFinite) && y.doubleScalars.allSatisfy(\.isFinite), "non-finite window")
+        require(x.doubleScalars.allSatisfy(\.isFinite) && y.doubleScalars.allSatisfy(\.isFinite), "non-finite window")
     } catch {
-        precondition(!error.description.isEmpty, "empty WindowError message")
+        require(!error.description.isEmpty, "empty WindowError message")
     }
 }
 

@@ -25,3 +25,8 @@ public func runFuzzer(_ target: @escaping (Data) -> Void) -> Never {
     }
     exit(status)
 }
+
+/// Stops with `message` when `condition` is false. (`precondition` prints no message in -O builds.)
+public func require(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
+}

@@ -22,7 +22,7 @@ func check(_ data: Data) {
         _ = t.strides
         let count = t.shape.reduce(1, *)
         let stored = t.dtype == .float64 ? t.doubleScalars.count : t.scalars.count
-        precondition(stored == count, "'\(name)': shape \(t.shape) but \(stored) scalars")
+        require(stored == count, "'\(name)': shape \(t.shape) but \(stored) scalars")
     }
     let again: [String: Tensor]
     do {
@@ -30,14 +30,14 @@ func check(_ data: Data) {
     } catch {
         fatalError("Loom cannot read back what it wrote: \(error)")
     }
-    precondition(Set(again.keys) == Set(tensors.keys), "round trip changed the names")
+    require(Set(again.keys) == Set(tensors.keys), "round trip changed the names")
     for (name, t) in tensors {
         let u = again[name]!
-        precondition(u.shape == t.shape && u.dtype == t.dtype, "'\(name)': round trip changed shape or dtype")
+        require(u.shape == t.shape && u.dtype == t.dtype, "'\(name)': round trip changed shape or dtype")
         let same = t.dtype == .float64
             ? u.doubleScalars.map(\.bitPattern) == t.doubleScalars.map(\.bitPattern)
             : u.scalars.map(\.bitPattern) == t.scalars.map(\.bitPattern)
-        precondition(same, "'\(name)': round trip changed the values")
+        require(same, "'\(name)': round trip changed the values")
     }
 }
 

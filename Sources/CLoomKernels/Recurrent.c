@@ -1,7 +1,32 @@
 // Fused point-wise kernels of LSTM, GRU and Elman RNN steps (forward and backward).
-// Each inner loop runs over one row's H hidden units and vectorizes (see InlineMath.h).
+//
+// Hidden sizes are rarely multiples of the vector width (50, 100 …), and a compiler's
+// vectorized loop with a scalar remainder — or its refusal to vectorize short loops — leaves
+// most of the work scalar. So each row is processed in blocks of LANES elements: the block is
+// loaded into local arrays (zero-padded at the end of a row), the math runs over exactly LANES
+// lanes (always vectorized), and the valid part is stored back.
 #include "CLoomRecurrent.h"
 #include "InlineMath.h"
+
+#define LANES 16
+
+// Full blocks copy a constant LANES floats (one vector move); only a row's last block takes
+// the element-by-element path.
+static inline void load(float *restrict dst, const float *restrict src, size_t len) {
+    if (len == LANES) {
+        for (size_t k = 0; k < LANES; k++) dst[k] = src[k];
+    } else {
+        for (size_t k = 0; k < LANES; k++) dst[k] = k < len ? src[k] : 0.0f;
+    }
+}
+
+static inline void store(float *restrict dst, const float *restrict src, size_t len) {
+    if (len == LANES) {
+        for (size_t k = 0; k < LANES; k++) dst[k] = src[k];
+    } else {
+        for (size_t k = 0; k < len; k++) dst[k] = src[k];
+    }
+}
 
 LOOM_CLONES
 void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size_t ldcprev, float *restrict c, size_t ldc,
@@ -10,13 +35,19 @@ void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size
         float *gi = gates + r * 4 * H, *gf = gi + H, *gg = gf + H, *go = gg + H;
         const float *cp = cprev + r * ldcprev;
         float *cr = c + r * ldc, *tr = tc + r * H, *mr = m + r * ldm;
-        for (size_t j = 0; j < H; j++) {
-            float i = loom_sigmoid1(gi[j]), f = loom_sigmoid1(gf[j]);
-            float g = loom_tanh1(gg[j]), o = loom_sigmoid1(go[j]);
-            float cv = f * cp[j] + i * g;
-            float t = loom_tanh1(cv);
-            gi[j] = i; gf[j] = f; gg[j] = g; go[j] = o;
-            cr[j] = cv; tr[j] = t; mr[j] = o * t;
+        for (size_t j = 0; j < H; j += LANES) {
+            size_t len = H - j < LANES ? H - j : LANES;
+            float i[LANES], f[LANES], g[LANES], o[LANES], cv[LANES], t[LANES], mv[LANES];
+            load(i, gi + j, len); load(f, gf + j, len); load(g, gg + j, len); load(o, go + j, len); load(cv, cp + j, len);
+            for (size_t k = 0; k < LANES; k++) {
+                i[k] = loom_sigmoid1(i[k]); f[k] = loom_sigmoid1(f[k]);
+                g[k] = loom_tanh1(g[k]); o[k] = loom_sigmoid1(o[k]);
+                cv[k] = f[k] * cv[k] + i[k] * g[k];
+                t[k] = loom_tanh1(cv[k]);
+                mv[k] = o[k] * t[k];
+            }
+            store(gi + j, i, len); store(gf + j, f, len); store(gg + j, g, len); store(go + j, o, len);
+            store(cr + j, cv, len); store(tr + j, t, len); store(mr + j, mv, len);
         }
     }
 }
@@ -30,14 +61,22 @@ void loom_lstm_step_backward_f32(const float *restrict gates, const float *restr
         const float *cp = cprev + r * ldcprev, *tr = tc + r * H, *dmr = dm + r * ldm;
         float *dcr = dc + r * lddc;
         float *dzi = dz + r * 4 * H, *dzf = dzi + H, *dzg = dzf + H, *dzo = dzg + H;
-        for (size_t j = 0; j < H; j++) {
-            float i = gi[j], f = gf[j], g = gg[j], o = go[j], t = tr[j];
-            float dcv = dcr[j] + dmr[j] * o * (1.0f - t * t);
-            dzi[j] = dcv * g * i * (1.0f - i);
-            dzf[j] = dcv * cp[j] * f * (1.0f - f);
-            dzg[j] = dcv * i * (1.0f - g * g);
-            dzo[j] = dmr[j] * t * o * (1.0f - o);
-            dcr[j] = dcv * f;
+        for (size_t j = 0; j < H; j += LANES) {
+            size_t len = H - j < LANES ? H - j : LANES;
+            float i[LANES], f[LANES], g[LANES], o[LANES], t[LANES], c0[LANES], d[LANES], dcv[LANES];
+            float a[LANES], b[LANES], e[LANES], h[LANES];
+            load(i, gi + j, len); load(f, gf + j, len); load(g, gg + j, len); load(o, go + j, len);
+            load(t, tr + j, len); load(c0, cp + j, len); load(d, dmr + j, len); load(dcv, dcr + j, len);
+            for (size_t k = 0; k < LANES; k++) {
+                float dcn = dcv[k] + d[k] * o[k] * (1.0f - t[k] * t[k]);
+                a[k] = dcn * g[k] * i[k] * (1.0f - i[k]);
+                b[k] = dcn * c0[k] * f[k] * (1.0f - f[k]);
+                e[k] = dcn * i[k] * (1.0f - g[k] * g[k]);
+                h[k] = d[k] * t[k] * o[k] * (1.0f - o[k]);
+                dcv[k] = dcn * f[k];
+            }
+            store(dzi + j, a, len); store(dzf + j, b, len); store(dzg + j, e, len); store(dzo + j, h, len);
+            store(dcr + j, dcv, len);
         }
     }
 }
@@ -50,12 +89,19 @@ void loom_gru_step_f32(float *restrict xg, const float *restrict hg, const float
         const float *hr = hg + r * 3 * H, *hz = hr + H, *hn = hz + H;
         const float *hp = hprev + r * ldhprev;
         float *out = h + r * ldh;
-        for (size_t j = 0; j < H; j++) {
-            float rg = loom_sigmoid1(xr[j] + hr[j]);
-            float zg = loom_sigmoid1(xz[j] + hz[j]);
-            float ng = loom_tanh1(xn[j] + rg * hn[j]);
-            xr[j] = rg; xz[j] = zg; xn[j] = ng;
-            out[j] = (1.0f - zg) * ng + zg * hp[j];
+        for (size_t j = 0; j < H; j += LANES) {
+            size_t len = H - j < LANES ? H - j : LANES;
+            float a[LANES], b[LANES], c[LANES], d[LANES], e[LANES], f[LANES], p[LANES], y[LANES];
+            load(a, xr + j, len); load(b, xz + j, len); load(c, xn + j, len);
+            load(d, hr + j, len); load(e, hz + j, len); load(f, hn + j, len); load(p, hp + j, len);
+            for (size_t k = 0; k < LANES; k++) {
+                float rg = loom_sigmoid1(a[k] + d[k]);
+                float zg = loom_sigmoid1(b[k] + e[k]);
+                float ng = loom_tanh1(c[k] + rg * f[k]);
+                a[k] = rg; b[k] = zg; c[k] = ng;
+                y[k] = (1.0f - zg) * ng + zg * p[k];
+            }
+            store(xr + j, a, len); store(xz + j, b, len); store(xn + j, c, len); store(out + j, y, len);
         }
     }
 }
@@ -67,18 +113,26 @@ void loom_gru_step_backward_f32(const float *restrict gates, const float *restri
     for (size_t r = 0; r < n; r++) {
         const float *gr = gates + r * 3 * H, *gz = gr + H, *gn = gz + H;
         const float *hn = hg + r * 3 * H + 2 * H;
-        const float *hp = hprev + r * ldhprev, *d = dh + r * lddh;
+        const float *hp = hprev + r * ldhprev, *dd = dh + r * lddh;
         float *dxr = dxg + r * 3 * H, *dxz = dxr + H, *dxn = dxz + H;
         float *dhr = dhg + r * 3 * H, *dhz = dhr + H, *dhn = dhz + H;
         float *dp = dhprev + r * lddhprev;
-        for (size_t j = 0; j < H; j++) {
-            float rg = gr[j], zg = gz[j], ng = gn[j];
-            float dn = d[j] * (1.0f - zg) * (1.0f - ng * ng);
-            float dzv = d[j] * (hp[j] - ng) * zg * (1.0f - zg);
-            float drv = dn * hn[j] * rg * (1.0f - rg);
-            dxr[j] = drv; dxz[j] = dzv; dxn[j] = dn;
-            dhr[j] = drv; dhz[j] = dzv; dhn[j] = dn * rg;
-            dp[j] += d[j] * zg;
+        for (size_t j = 0; j < H; j += LANES) {
+            size_t len = H - j < LANES ? H - j : LANES;
+            float rg[LANES], zg[LANES], ng[LANES], hh[LANES], p[LANES], d[LANES], acc[LANES];
+            float a[LANES], b[LANES], c[LANES], e[LANES];
+            load(rg, gr + j, len); load(zg, gz + j, len); load(ng, gn + j, len); load(hh, hn + j, len);
+            load(p, hp + j, len); load(d, dd + j, len); load(acc, dp + j, len);
+            for (size_t k = 0; k < LANES; k++) {
+                float dn = d[k] * (1.0f - zg[k]) * (1.0f - ng[k] * ng[k]);
+                float dzv = d[k] * (p[k] - ng[k]) * zg[k] * (1.0f - zg[k]);
+                float drv = dn * hh[k] * rg[k] * (1.0f - rg[k]);
+                a[k] = drv; b[k] = dzv; c[k] = dn; e[k] = dn * rg[k];
+                acc[k] += d[k] * zg[k];
+            }
+            store(dxr + j, a, len); store(dxz + j, b, len); store(dxn + j, c, len);
+            store(dhr + j, a, len); store(dhz + j, b, len); store(dhn + j, e, len);
+            store(dp + j, acc, len);
         }
     }
 }
@@ -87,10 +141,16 @@ LOOM_CLONES
 void loom_rnn_step_f32(float *restrict x, size_t ld, size_t n, size_t H, int relu) {
     for (size_t r = 0; r < n; r++) {
         float *row = x + r * ld;
-        if (relu) {
-            for (size_t j = 0; j < H; j++) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
-        } else {
-            for (size_t j = 0; j < H; j++) row[j] = loom_tanh1(row[j]);
+        for (size_t j = 0; j < H; j += LANES) {
+            size_t len = H - j < LANES ? H - j : LANES;
+            float v[LANES];
+            load(v, row + j, len);
+            if (relu) {
+                for (size_t k = 0; k < LANES; k++) v[k] = v[k] > 0.0f ? v[k] : 0.0f;
+            } else {
+                for (size_t k = 0; k < LANES; k++) v[k] = loom_tanh1(v[k]);
+            }
+            store(row + j, v, len);
         }
     }
 }
@@ -101,10 +161,14 @@ void loom_rnn_step_backward_f32(const float *restrict h, size_t ldh, const float
     for (size_t r = 0; r < n; r++) {
         const float *hr = h + r * ldh, *d = dh + r * lddh;
         float *out = dz + r * H;
-        if (relu) {
-            for (size_t j = 0; j < H; j++) out[j] = hr[j] > 0.0f ? d[j] : 0.0f;
-        } else {
-            for (size_t j = 0; j < H; j++) out[j] = d[j] * (1.0f - hr[j] * hr[j]);
+        for (size_t j = 0; j < H; j += LANES) {
+            size_t len = H - j < LANES ? H - j : LANES;
+            float hv[LANES], dv[LANES], y[LANES];
+            load(hv, hr + j, len); load(dv, d + j, len);
+            for (size_t k = 0; k < LANES; k++) {
+                y[k] = relu ? (hv[k] > 0.0f ? dv[k] : 0.0f) : dv[k] * (1.0f - hv[k] * hv[k]);
+            }
+            store(out + j, y, len);
         }
     }
 }

@@ -9,7 +9,7 @@ public struct LoomCommand: ParsableCommand {
         commandName: "loom",
         abstract: "Recurrent neural networks (RNN, LSTM, GRU) on the CPU, natively in Swift.",
         version: version,
-        subcommands: [DemoCommand.self, BenchCommand.self]
+        subcommands: [ForecastCommand.self, PredictCommand.self, CharLMCommand.self, DemoCommand.self, BenchCommand.self]
     )
 
     public init() {}

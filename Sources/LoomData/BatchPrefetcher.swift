@@ -2,7 +2,8 @@ import Foundation
 
 /// Produces batches `0..<count` in order on one background thread, keeping at most `depth`
 /// finished batches ready; ``next()`` hands them out in order and blocks while the next one is
-/// still being built.
+/// still being built. The producer refills the queue when the consumer has emptied it, so the
+/// two threads wake each other once per `depth` batches.
 ///
 /// Lifetime: the producer thread holds only the shared ``Channel``. When the prefetcher is
 /// released (the loop finished or was left with `break`), its `deinit` cancels the channel and the
@@ -42,17 +43,23 @@ final class BatchPrefetcher<Batch: Sendable> {
 
         init(depth: Int) { self.depth = depth }
 
-        /// Blocks until the queue has room; false when the consumer went away.
+        /// Blocks until the queue has room; false when the consumer went away. Once the queue is
+        /// full, the producer sleeps until the consumer has taken every ready batch, then refills
+        /// it: one wake-up per `depth` batches instead of one per batch. (The consumer still has a
+        /// whole training step to wait before it needs the next batch.)
         func waitForRoom() -> Bool {
             condition.lock()
             defer { condition.unlock() }
-            while ready.count - head >= depth && !cancelled { condition.wait() }
+            if ready.count - head >= depth {
+                while head < ready.count && !cancelled { condition.wait() }
+            }
             return !cancelled
         }
 
         func put(_ batch: Batch) {
             condition.lock()
             defer { condition.unlock() }
+            if cancelled { return }
             if head > 0 && head == ready.count { ready.removeAll(keepingCapacity: true); head = 0 }
             ready.append(batch)
             condition.broadcast()
@@ -72,8 +79,11 @@ final class BatchPrefetcher<Batch: Sendable> {
             guard head < ready.count else { return nil }
             let batch = ready[head]
             head += 1
-            if head == ready.count { ready.removeAll(keepingCapacity: true); head = 0 }
-            condition.broadcast()
+            if head == ready.count {
+                ready.removeAll(keepingCapacity: true)
+                head = 0
+                condition.broadcast()
+            }
             return batch
         }
 

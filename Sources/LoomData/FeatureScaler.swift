@@ -1,7 +1,6 @@
 /// A per-feature affine rescaling learned from training data (scikit-learn's scalers).
 ///
-/// Data layouts accepted by ``fit(_:)-(Tensor)``, ``transform(_:)-(Tensor)`` and
-/// ``inverseTransform(_:)-(Tensor)`` (N samples, F features):
+/// Data layouts accepted by `fit`, `transform` and `inverseTransform` (N samples, F features):
 /// - a series `[Double]`/`[Float]` or a 1-d tensor (N): one feature;
 /// - rows `[[Double]]` (N × F) or a tensor (N, F): one feature per column, like scikit-learn;
 /// - a tensor (…, F) of higher rank: the last dimension holds the features, all others index
@@ -82,29 +81,29 @@ extension FeatureScaler {
 
     // MARK: - inverseTransform
 
-    /// Undoes ``transform(_:)-([S])`` on a one-feature series.
+    /// Undoes `transform` on a one-feature series.
     public func inverseTransform<S: BinaryFloatingPoint>(_ series: [S]) -> [S] {
         checkFitted(features: 1, "inverseTransform")
         return series.map { S(inverseTransform(Double($0), feature: 0)) }
     }
 
-    /// Undoes ``transform(_:)-([[S]])`` on N rows of F features.
+    /// Undoes `transform` on N rows of F features.
     public func inverseTransform<S: BinaryFloatingPoint>(_ rows: [[S]]) -> [[S]] {
         map(rows, "inverseTransform") { inverseTransform($0, feature: $1) }
     }
 
-    /// Undoes ``transform(_:)-(Tensor)``; the result has the same shape and dtype.
+    /// Undoes `transform`; the result has the same shape and dtype.
     public func inverseTransform(_ x: Tensor) -> Tensor {
         map(x, "inverseTransform") { inverseTransform($0, feature: $1) }
     }
 
     // MARK: - fitTransform
 
-    /// ``fit(_:)-([S])`` then ``transform(_:)-([S])``.
+    /// `fit` then `transform`.
     public func fitTransform<S: BinaryFloatingPoint>(_ series: [S]) -> [S] { fit(series).transform(series) }
-    /// ``fit(_:)-([[S]])`` then ``transform(_:)-([[S]])``.
+    /// `fit` then `transform`.
     public func fitTransform<S: BinaryFloatingPoint>(_ rows: [[S]]) -> [[S]] { fit(rows).transform(rows) }
-    /// ``fit(_:)-(Tensor)`` then ``transform(_:)-(Tensor)``.
+    /// `fit` then `transform`.
     public func fitTransform(_ x: Tensor) -> Tensor { fit(x).transform(x) }
 
     // MARK: - Helpers

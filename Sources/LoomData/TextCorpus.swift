@@ -42,7 +42,7 @@ public struct TextCorpus: Sendable {
                 preprocessing: TextPreprocessing = .none, minFreq: Int = 0, reservedTokens: [String] = [],
                 lineBreaks: Bool = false, maxTokens: Int? = nil) throws(TextError) {
         guard !text.isEmpty else { throw .empty(file: fileName) }
-        lines = splitLines(text).map(preprocessing.apply)
+        lines = TextCorpus.lines(of: text).map(preprocessing.apply)
         var tokens = tokenize(lines, kind)
         if lineBreaks { tokens = tokens.map { $0 + ["\n"] } }
         guard tokens.contains(where: { !$0.isEmpty }) else { throw .noTokens(file: fileName) }
@@ -51,6 +51,26 @@ public struct TextCorpus: Sendable {
         let all = tokens.joined().map { vocab[$0] }
         self.vocab = vocab
         indices = maxTokens.map { Array(all.prefix(Swift.max($0, 0))) } ?? all
+    }
+
+    /// Splits text into lines at `\n`, `\r\n` and `\r` without the line breaks, as Python's
+    /// `readlines()` in text mode (no empty last line after a final line break).
+    public static func lines(of text: String) -> [String] {
+        var lines: [String] = []
+        var current = String.UnicodeScalarView()
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" && afterCR { afterCR = false; continue }
+            afterCR = scalar == "\r"
+            if scalar == "\n" || scalar == "\r" {
+                lines.append(String(current))
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
+        }
+        if !current.isEmpty { lines.append(String(current)) }
+        return lines
     }
 
     /// The contents of a UTF-8 text file, without a byte order mark.

@@ -50,23 +50,3 @@ public func tokenize(_ lines: [String], _ kind: TokenKind) -> [[String]] {
         return lines.map { $0.split(whereSeparator: { $0.isWhitespace }).map(String.init) }
     }
 }
-
-/// Splits text into lines at `\n`, `\r\n` and `\r` without the line breaks, as Python's
-/// `readlines()` in text mode (no empty last line after a final line break).
-public func splitLines(_ text: String) -> [String] {
-    var lines: [String] = []
-    var current = String.UnicodeScalarView()
-    var afterCR = false
-    for scalar in text.unicodeScalars {
-        if scalar == "\n" && afterCR { afterCR = false; continue }
-        afterCR = scalar == "\r"
-        if scalar == "\n" || scalar == "\r" {
-            lines.append(String(current))
-            current = String.UnicodeScalarView()
-        } else {
-            current.append(scalar)
-        }
-    }
-    if !current.isEmpty { lines.append(String(current)) }
-    return lines
-}

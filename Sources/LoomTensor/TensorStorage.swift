@@ -15,11 +15,11 @@ public final class TensorStorage: @unchecked Sendable {
         self.dtype = dtype
         self.count = count
         let bytes = max(1, count * dtype.byteSize)
-        raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        raw = BufferPool.allocate(byteCount: bytes)
         if zeroed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
     }
 
-    deinit { raw.deallocate() }
+    deinit { BufferPool.release(raw, byteCount: max(1, count * dtype.byteSize)) }
 
     @inline(__always)
     public func pointer<T: TensorScalar>(_: T.Type) -> UnsafeMutablePointer<T> {

@@ -1,2 +1,3 @@
 import LoomCLI
-LoomCommand.main()
+
+LoomCommand.runFromCommandLine()

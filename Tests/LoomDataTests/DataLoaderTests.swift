@@ -159,6 +159,31 @@ struct DataLoaderTests {
         #expect(bx.scalars == [5, -5, 0, 0, 1, -1, 2, -2] && by.scalars == [50, 0, 10, 20])
     }
 
+    /// A TensorDataset loader reads the tensors when an epoch starts: in-place updates show in
+    /// the next epoch; Float64 data stays Float64.
+    @Test func tensorDatasetEpochsSeeInPlaceUpdates() {
+        let x = Tensor(shape: [4, 1], scalars: [Double]([0, 1, 2, 3]))
+        let y = Tensor(shape: [4], scalars: [0.0, 0, 0, 0])
+        for prefetch in [false, true] {
+            x.fill(1)
+            let loader = DataLoader(TensorDataset(x, y), batchSize: 4, prefetch: prefetch)
+            #expect(loader.map { $0.0.doubleScalars } == [[1, 1, 1, 1]])
+            #expect(loader.map { $0.0.dtype } == [.float64])
+            x.fill(2)
+            #expect(loader.map { $0.0.doubleScalars } == [[2, 2, 2, 2]])
+        }
+    }
+
+    /// Gradients reach dataset tensors that require grad (batches are then recorded slices).
+    @Test func gradientsFlowBackToDatasetTensors() throws {
+        let x = Tensor(shape: [5, 2], scalars: (0..<10).map(Float.init)).requiringGrad()
+        let y = Tensor.zeros([5])
+        let loader = DataLoader(TensorDataset(x, y), batchSize: 2, shuffle: true, generator: Generator(seed: 3))
+        for (bx, _) in loader { (bx * 3).sum().backward() }
+        let grad = try #require(x.grad)
+        #expect(grad.scalars == [Float](repeating: 3, count: 10), "every row was used once, with weight 3")
+    }
+
     @Test func invalidArgumentsStopWithAMessage() async {
         let zeroBatch = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = DataLoader(TensorDataset(Tensor.zeros([4, 1]), Tensor.zeros([4])), batchSize: 0)

@@ -6,10 +6,10 @@ import Testing
 @Suite("Text corpora and Vocab")
 struct TextCorpusTests {
     @Test func linesSplitLikePythonReadlines() {
-        #expect(splitLines("a\nb\r\nc\rd\n") == ["a", "b", "c", "d"])
-        #expect(splitLines("a\n\nb") == ["a", "", "b"])
-        #expect(splitLines("\n") == [""])
-        #expect(splitLines("") == [])
+        #expect(TextCorpus.lines(of: "a\nb\r\nc\rd\n") == ["a", "b", "c", "d"])
+        #expect(TextCorpus.lines(of: "a\n\nb") == ["a", "", "b"])
+        #expect(TextCorpus.lines(of: "\n") == [""])
+        #expect(TextCorpus.lines(of: "") == [])
     }
 
     /// d2l: `re.sub('[^A-Za-z]+', ' ', line).strip().lower()`.

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include "CLoomRecurrent.h"
+#include "CLoomOptimizers.h"
 
 #ifdef __cplusplus
 extern "C" {

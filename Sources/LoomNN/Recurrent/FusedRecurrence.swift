@@ -30,7 +30,7 @@ enum FusedRecurrence {
             ? forwardPass(Float.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad)
             : forwardPass(Double.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad)
         // One flat result [output | h_n | c_n] so that a single node carries the whole op.
-        let flat = Tensor(zeros: [N * hOut + B * hOut + (kind == .lstm ? B * H : 0)], dtype: dt)
+        let flat = Tensor(uninitialized: [N * hOut + B * hOut + (kind == .lstm ? B * H : 0)], dtype: dt)
         var parts = [forward.output, forward.h]
         if let c = forward.c { parts.append(c) }
         var at = 0
@@ -83,20 +83,20 @@ enum FusedRecurrence {
         let dt = data.dtype
         let p = { (t: Tensor) in t.storage.pointer(T.self) }
         // Input projection of all steps, with the biases that add straight in.
-        let xproj = Tensor(zeros: [N, G], dtype: dt)
+        let xproj = Tensor(uninitialized: [N, G], dtype: dt)
         BLAS.gemm(T.self, transA: false, transB: true, m: N, n: G, k: I, a: p(data), lda: I, b: p(w.wIH), ldb: I,
                   c: p(xproj), ldc: G)
         addRowBias(T.self, p(xproj), rows: N, cols: G, w.bIH)
         if kind != .gru { addRowBias(T.self, p(xproj), rows: N, cols: G, w.bHH) }
 
-        let output = Tensor(zeros: [N, hOut], dtype: dt)
+        let output = Tensor(uninitialized: [N, hOut], dtype: dt)
         let h = h0.detach().clone()
         let c = c0.map { $0.detach().clone() }
-        let hPrev = save ? Tensor(zeros: [N, hOut], dtype: dt) : nil
-        let cPrev = kind == .lstm ? Tensor(zeros: [save ? N : B, H], dtype: dt) : nil
-        let tanhC = kind == .lstm ? Tensor(zeros: [save ? N : B, H], dtype: dt) : nil
-        let m = kind == .lstm && w.wHR != nil ? Tensor(zeros: [save ? N : B, H], dtype: dt) : nil
-        let hg = kind == .gru ? Tensor(zeros: [save ? N : B, G], dtype: dt) : nil
+        let hPrev = save ? Tensor(uninitialized: [N, hOut], dtype: dt) : nil
+        let cPrev = kind == .lstm ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil
+        let tanhC = kind == .lstm ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil
+        let m = kind == .lstm && w.wHR != nil ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil
+        let hg = kind == .gru ? Tensor(uninitialized: [save ? N : B, G], dtype: dt) : nil
         let offs = offsets(batchSizes)
         let ph = p(h), po = p(output), px = p(xproj), pwhh = p(w.wHH)
         for t in stepOrder(batchSizes.count, reverse: reverse) {
@@ -180,9 +180,9 @@ enum FusedRecurrence {
             dc = Tensor(zeros: [B, H], dtype: dt)
             p(dc!).update(from: pg + N * hOut + B * hOut, count: B * H)
         }
-        let dZ = Tensor(zeros: [N, G], dtype: dt)        // input-side pre-activation gradients
-        let dHG = kind == .gru ? Tensor(zeros: [N, G], dtype: dt) : nil
-        let dHtot = w.wHR != nil ? Tensor(zeros: [N, hOut], dtype: dt) : nil
+        let dZ = Tensor(uninitialized: [N, G], dtype: dt)        // input-side pre-activation gradients
+        let dHG = kind == .gru ? Tensor(uninitialized: [N, G], dtype: dt) : nil
+        let dHtot = w.wHR != nil ? Tensor(uninitialized: [N, hOut], dtype: dt) : nil
         let dm = w.wHR != nil ? Tensor(zeros: [B, H], dtype: dt) : nil
         let scratch = Tensor(zeros: [B, hOut], dtype: dt)
         let offs = offsets(batchSizes)
@@ -223,14 +223,16 @@ enum FusedRecurrence {
         }
         // Weight gradients: one GEMM each over all steps.
         let dHidden = dHG ?? dZ
-        let dWih = Tensor(zeros: w.wIH.shape, dtype: dt)
+        let dWih = Tensor(uninitialized: w.wIH.shape, dtype: dt)
         BLAS.gemm(T.self, transA: true, transB: false, m: G, n: I, k: N, a: pdz, lda: G, b: p(data), ldb: I, c: p(dWih), ldc: I)
-        let dWhh = Tensor(zeros: w.wHH.shape, dtype: dt)
+        let dWhh = Tensor(uninitialized: w.wHH.shape, dtype: dt)
         BLAS.gemm(T.self, transA: true, transB: false, m: G, n: hOut, k: N, a: p(dHidden), lda: G, b: p(s.hPrev!), ldb: hOut,
                   c: p(dWhh), ldc: hOut)
-        let dX = Tensor(zeros: data.shape, dtype: dt)
+        var dX: Tensor? = nil
         if data.requiresGrad {
-            BLAS.gemm(T.self, transA: false, transB: false, m: N, n: I, k: G, a: pdz, lda: G, b: p(w.wIH), ldb: I, c: p(dX), ldc: I)
+            let d = Tensor(uninitialized: data.shape, dtype: dt)
+            BLAS.gemm(T.self, transA: false, transB: false, m: N, n: I, k: G, a: pdz, lda: G, b: p(w.wIH), ldb: I, c: p(d), ldc: I)
+            dX = d
         }
         let dbIH = w.bIH == nil ? nil : columnSums(T.self, dZ)
         let dbHH = w.bHH == nil ? nil : (dHG == nil ? dbIH : columnSums(T.self, dHidden))

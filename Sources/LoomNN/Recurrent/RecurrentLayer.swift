@@ -82,6 +82,13 @@ open class RecurrentLayer: Module {
 
     // MARK: Forward
 
+    /// Kind-independent entry for generic code (RNN, LSTM and GRU alike): padded input, optional
+    /// initial states; returns the output, h_n and c_n (LSTM only).
+    public func forward(_ input: Tensor, h0: Tensor? = nil, c0: Tensor? = nil) -> (output: Tensor, h: Tensor, c: Tensor?) {
+        let (o, h, c) = forwardPadded(input, h0: h0, c0: c0)
+        return (o, h, c)
+    }
+
     /// Runs a padded input. Returns output, h_n and (LSTM) c_n in PyTorch's shapes.
     func forwardPadded(_ input: Tensor, h0: Tensor?, c0: Tensor?) -> (Tensor, Tensor, Tensor?) {
         precondition(input.rank == 2 || input.rank == 3,

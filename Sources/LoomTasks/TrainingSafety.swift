@@ -1,0 +1,97 @@
+import Foundation
+import LoomOptim
+import Synchronization
+
+/// Periodic checkpoints for the task trainers (``Forecaster``, ``CharLanguageModel``).
+public struct CheckpointPolicy: Sendable {
+    /// Where the checkpoint lives (written atomically, replaced each time).
+    public var url: URL
+    /// Save after every `every` epochs (and when interrupted).
+    public var every: Int
+    /// Continue from `url` when it exists.
+    public var resume: Bool
+
+    public init(url: URL, every: Int, resume: Bool = false) {
+        precondition(every > 0, "CheckpointPolicy: every must be positive, got \(every)")
+        self.url = url
+        self.every = every
+        self.resume = resume
+    }
+}
+
+/// Why training stopped early.
+public enum TrainingStop: Error, CustomStringConvertible, Equatable {
+    /// Ctrl-C (SIGINT) or ``Interruption/request()``: a checkpoint was written when configured.
+    case interrupted(epoch: Int, checkpoint: String?)
+    /// The checkpoint to resume from belongs to another configuration.
+    case incompatibleCheckpoint(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .interrupted(let epoch, let path):
+            return "interrupted during epoch \(epoch)" + (path.map { "; checkpoint saved to \($0) (continue with --resume)" } ?? "")
+        case .incompatibleCheckpoint(let path, let reason):
+            return "\(path): cannot resume from this checkpoint: \(reason)"
+        }
+    }
+}
+
+/// A process-wide request to stop training cleanly (set by the SIGINT handler).
+public enum Interruption {
+    private static let flag = Atomic<Bool>(false)
+
+    /// True once an interruption was requested.
+    public static var isRequested: Bool { flag.load(ordering: .relaxed) }
+
+    /// Requests a stop (what the SIGINT handler does).
+    public static func request() { flag.store(true, ordering: .relaxed) }
+
+    /// Clears a request (for tests and for long-lived processes).
+    public static func reset() { flag.store(false, ordering: .relaxed) }
+
+    /// Turns Ctrl-C into a request: training finishes its current step, saves a checkpoint when
+    /// one is configured and stops with ``TrainingStop/interrupted(epoch:checkpoint:)``.
+    /// A second Ctrl-C terminates immediately.
+    public static func installSignalHandler() {
+        signal(SIGINT) { _ in
+            if Interruption.isRequested { _exit(130) }
+            Interruption.request()
+        }
+    }
+}
+
+/// The resumable part of a training loop: restores a checkpoint, saves one every N epochs and
+/// on interruption. `extra` carries loop-specific JSON (e.g. the loss history).
+struct CheckpointedLoop {
+    let policy: CheckpointPolicy?
+    let model: Module
+    let optimizer: Optimizer
+    let configJSON: String
+
+    /// Restores the last checkpoint when resuming: returns the completed epoch count, the
+    /// restored generators and the saved history (nothing when starting fresh).
+    func restore(generatorNames: [String]) throws -> (epoch: Int, generators: [String: Generator], history: [Double]) {
+        guard let policy, policy.resume, FileManager.default.fileExists(atPath: policy.url.path) else { return (0, [:], []) }
+        let checkpoint = try Checkpoint.load(from: policy.url)
+        guard checkpoint.info.metadata["loom.config"] == configJSON else {
+            throw TrainingStop.incompatibleCheckpoint(path: policy.url.path, reason: "it was written with a different configuration")
+        }
+        let epoch = try checkpoint.restore(model: model, optimizer: optimizer)
+        var generators: [String: Generator] = [:]
+        for name in generatorNames { generators[name] = checkpoint.generator(name) }
+        let history = checkpoint.info.metadata["loom.history"].flatMap { try? JSONDecoder().decode([Double].self, from: Data($0.utf8)) } ?? []
+        return (epoch, generators, history)
+    }
+
+    func save(epoch: Int, generators: [String: Generator], history: [Double]) throws {
+        guard let policy else { return }
+        let historyJSON = String(decoding: try JSONEncoder().encode(history), as: UTF8.self)
+        try Checkpoint.save(to: policy.url, model: model, optimizer: optimizer, epoch: epoch, generators: generators,
+                            metadata: ["loom.config": configJSON, "loom.history": historyJSON])
+    }
+
+    func saveIfDue(epoch: Int, generators: [String: Generator], history: [Double]) throws {
+        guard let policy, epoch % policy.every == 0 else { return }
+        try save(epoch: epoch, generators: generators, history: history)
+    }
+}

@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import Testing
+@testable import LoomCLI
+
+/// The `loom` executable built next to the test bundle.
+let loomExecutable: URL = {
+    // The test bundle (…/debug/LoomPackageTests.xctest) sits beside the built products.
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    while !dir.path.isEmpty && dir.path != "/" {
+        let candidate = dir.appendingPathComponent("loom")
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    return URL(fileURLWithPath: ".build/debug/loom")
+}()
+
+/// Runs the `loom` executable built next to the tests; returns exit status, stdout, stderr.
+func runLoom(_ arguments: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    let process = Process()
+    process.executableURL = loomExecutable
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+func temporaryPath(_ name: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("loom-cli-\(UUID().uuidString)-\(name)").path
+}
+
+@Suite("loom command line")
+struct CLITests {
+    static let commands: [(String, ParsableCommand.Type)] = [
+        ("loom", LoomCommand.self), ("forecast", ForecastCommand.self), ("predict", PredictCommand.self),
+        ("charlm-train", CharLMCommand.Train.self), ("charlm-generate", CharLMCommand.Generate.self),
+        ("demo", DemoCommand.self), ("bench", BenchCommand.self),
+    ]
+
+    /// `--help` output is a reviewed snapshot (Tests/LoomCLITests/Snapshots); regenerate with
+    /// LOOM_RECORD_SNAPSHOTS=1 after an intended change.
+    @Test(arguments: commands.map(\.0))
+    func helpMatchesSnapshot(name: String) throws {
+        let type = Self.commands.first { $0.0 == name }!.1
+        let help = LoomCommand.helpMessage(for: type, columns: 100)
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots/\(name).txt")
+        if ProcessInfo.processInfo.environment["LOOM_RECORD_SNAPSHOTS"] == "1" {
+            try help.write(to: file, atomically: true, encoding: .utf8)
+        }
+        let snapshot = try String(contentsOf: file, encoding: .utf8)
+        #expect(help == snapshot, "help of \(name) changed; review and re-record with LOOM_RECORD_SNAPSHOTS=1")
+    }
+
+    @Test(arguments: [
+        (["forecast", "--epochs", "0"], "--epochs must be at least 1, got 0"),
+        (["forecast", "--model", "transformer"], "The value 'transformer' is invalid for '--model <model>'"),
+        (["forecast", "--window=-3"], "--window must be positive, got -3"),
+        (["forecast", "--test", "0"], "--test must be positive, got 0"),
+        (["forecast", "--lr", "nan"], "--lr must be a positive number"),
+        (["forecast", "--column", "x"], "--column and --date-column need --csv"),
+        (["forecast", "--plot", "/nonexistent-dir/out.svg"], "the folder /nonexistent-dir does not exist"),
+        (["forecast", "--bogus"], "Unknown option '--bogus'"),
+        (["charlm", "generate", "--model", "/nonexistent.loom", "--prefix", "a"], "--model /nonexistent.loom: no such file"),
+        (["charlm", "generate", "--model", "/tmp", "--prefix", "a", "--temperature=-1"], "--temperature must be 0 or positive"),
+        (["predict", "--model", "/nonexistent.loom"], "--model /nonexistent.loom: no such file"),
+        (["bench", "gpu"], "unknown workload 'gpu'"),
+        (["demo", "nope"], "The value 'nope' is invalid for '<name>'"),
+    ])
+    func badFlagsAreUsageErrors(arguments: [String], message: String) {
+        do {
+            var command = try LoomCommand.parseAsRoot(arguments)
+            if var validated = command as? ParsableCommand { try validated.validate(); command = validated }
+            Issue.record("\(arguments) was accepted")
+        } catch {
+            #expect(LoomCommand.exitCode(for: error).rawValue == 64, "\(arguments): exit code \(LoomCommand.exitCode(for: error).rawValue)")
+            #expect(LoomCommand.message(for: error).contains(message), "\(arguments): \(LoomCommand.message(for: error))")
+        }
+    }
+
+    @Test func forecastRunsEndToEndAndSavesAModel() throws {
+        let model = temporaryPath("airline.loom"), plot = temporaryPath("airline.svg")
+        defer { try? FileManager.default.removeItem(atPath: model); try? FileManager.default.removeItem(atPath: plot) }
+        let r = try runLoom(["forecast", "--epochs", "2", "--hidden", "8", "--json", "--save", model, "--plot", plot])
+        #expect(r.status == 0, "stderr: \(r.err)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+        #expect((json?["forecast"] as? [Double])?.count == 12)
+        #expect((json?["labels"] as? [String])?.first == "1960-01")
+        #expect(FileManager.default.fileExists(atPath: plot))
+        let p = try runLoom(["predict", "--model", model, "--horizon", "3", "--json"])
+        #expect(p.status == 0, "stderr: \(p.err)")
+        #expect(p.out.contains("forecast"))
+    }
+
+    @Test func dataErrorsExitWithDataCodes() throws {
+        let missing = try runLoom(["forecast", "--csv", "/nonexistent/file.csv"])
+        #expect(missing.status == 66)
+        #expect(missing.err.contains("Error: /nonexistent/file.csv: no such file"))
+        let csv = temporaryPath("ragged.csv")
+        defer { try? FileManager.default.removeItem(atPath: csv) }
+        try "a,b\n1,2\n3\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let ragged = try runLoom(["forecast", "--csv", csv, "--column", "a"])
+        #expect(ragged.status == 65)
+        #expect(ragged.err.contains("Error: "), "stderr: \(ragged.err)")
+        #expect(!ragged.err.contains("Fatal error"), "no crash: \(ragged.err)")
+        try "v\n1\n2\n3\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let short = try runLoom(["forecast", "--csv", csv, "--column", "v"])
+        #expect(short.status == 65)
+        #expect(short.err.contains("has 3 values"), "stderr: \(short.err)")
+    }
+
+    @Test func demosRun() throws {
+        let shapes = try runLoom(["demo", "shapes"])
+        #expect(shapes.status == 0, "stderr: \(shapes.err)")
+        #expect(shapes.out.contains("out[-1] == h_n[-1]: true"))
+        let scratch = try runLoom(["demo", "scratch-lstm", "--epochs", "5"])
+        #expect(scratch.status == 0 && scratch.out.contains("equals LSTMCell: true"), "\(scratch.out) \(scratch.err)")
+        let multi = try runLoom(["demo", "multilayer", "--epochs", "3"])
+        #expect(multi.status == 0 && multi.out.contains("output [16, 5, 20]"), "\(multi.out) \(multi.err)")
+        let sincos = try runLoom(["demo", "sincos", "--epochs", "2"])
+        #expect(sincos.status == 0 && sincos.out.contains("final MSE"), "\(sincos.out) \(sincos.err)")
+        let noisy = try runLoom(["demo", "noisy-sine", "--epochs", "1"])
+        #expect(noisy.status == 0 && noisy.out.contains("windows [950, 50, 1]"), "\(noisy.out) \(noisy.err)")
+    }
+
+    @Test func charLMTrainsSavesAndGenerates() throws {
+        let text = temporaryPath("text.txt"), model = temporaryPath("lm.loom")
+        defer { try? FileManager.default.removeItem(atPath: text); try? FileManager.default.removeItem(atPath: model) }
+        try String(repeating: "the time traveller said hello to the time machine. ", count: 40).write(toFile: text, atomically: true, encoding: .utf8)
+        let t = try runLoom(["charlm", "train", "--text", text, "--epochs", "2", "--hidden", "16", "--batch", "4", "--steps", "8",
+                             "--save", model, "--quiet", "--sample", "10"])
+        #expect(t.status == 0, "stderr: \(t.err)")
+        #expect(t.out.contains("perplexity"))
+        let g = try runLoom(["charlm", "generate", "--model", model, "--prefix", "the", "--length", "5", "--temperature", "0.8", "--top-k", "3"])
+        #expect(g.status == 0, "stderr: \(g.err)")
+        #expect(g.out.hasPrefix("the") && g.out.trimmingCharacters(in: .newlines).count == 8)
+        let empty = temporaryPath("empty.txt")
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        try "".write(toFile: empty, atomically: true, encoding: .utf8)
+        let e = try runLoom(["charlm", "train", "--text", empty])
+        #expect(e.status == 65 && e.err.contains("Error:"), "\(e.status) \(e.err)")
+    }
+
+    @Test func benchSmokeRuns() throws {
+        let r = try runLoom(["bench", "multilayer", "matmul", "--epochs", "3", "--size", "64", "--repeats", "1"])
+        #expect(r.status == 0, "stderr: \(r.err)")
+        let lines = r.out.split(separator: "\n")
+        #expect(lines.count == 2)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+        #expect(first?["workload"] as? String == "multilayer")
+        #expect(first?["us_per_step"] is Double)
+    }
+}

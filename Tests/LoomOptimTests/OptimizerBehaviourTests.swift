@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import LoomOptim
+
+@Suite("Optimizers: defaults, groups, zeroGrad and state")
+struct OptimizerBehaviourTests {
+    @Test func defaultsFollowPyTorch() {
+        let p = [Tensor.randn([3]).requiringGrad()]
+        let adam = Adam(p)
+        #expect(adam.paramGroups[0].lr == 1e-3 && adam.betas == (0.9, 0.999) && adam.eps == 1e-8)
+        #expect(adam.paramGroups[0].weightDecay == 0 && !adam.amsgrad)
+        let adamW = AdamW(p)
+        #expect(adamW.paramGroups[0].lr == 1e-3 && adamW.paramGroups[0].weightDecay == 1e-2)
+        let rms = RMSprop(p)
+        #expect(rms.paramGroups[0].lr == 1e-2 && rms.alpha == 0.99 && rms.eps == 1e-8)
+        #expect(rms.momentum == 0 && !rms.centered && rms.paramGroups[0].weightDecay == 0)
+        let sgd = SGD(p, lr: 0.1)
+        #expect(sgd.momentum == 0 && sgd.dampening == 0 && !sgd.nesterov && sgd.paramGroups[0].weightDecay == 0)
+        #expect(adam.kind == "Adam" && adamW.kind == "AdamW" && rms.kind == "RMSprop" && sgd.kind == "SGD")
+    }
+
+    @Test func zeroGradSetsNilAndParametersWithoutGradientAreSkipped() {
+        let a = Tensor([1, 2] as [Float]).requiringGrad(), b = Tensor([3] as [Float]).requiringGrad()
+        let opt = SGD([a, b], lr: 0.5, momentum: 0.9)
+        a.grad = Tensor([1, 1] as [Float])
+        opt.step()
+        #expect(a.scalars == [0.5, 1.5])
+        #expect(b.scalars == [3])
+        #expect(opt.state(of: a)?.step == 1 && opt.state(of: b) == nil)
+        opt.zeroGrad()
+        #expect(a.grad == nil && b.grad == nil)
+        a.grad = Tensor([2, 2] as [Float])
+        opt.zeroGrad(setToNone: false)
+        #expect(a.grad?.scalars == [0, 0])
+    }
+
+    @Test func trainsAModuleInPlace() {
+        let layer = Linear(2, 1)
+        let opt = Adam(layer.parameters(), lr: 0.1)
+        let weight = layer.weight
+        let x = Tensor(rows: [[1, 2], [3, 4], [-1, 0.5]]), y = Tensor(rows: [[1], [2], [0]])
+        var first = 0.0, last = 0.0
+        for i in 0..<100 {
+            opt.zeroGrad()
+            let loss = mseLoss(layer(x), y)
+            loss.backward()
+            opt.step()
+            if i == 0 { first = loss.doubleItem() }
+            last = loss.doubleItem()
+        }
+        #expect(layer.weight === weight)
+        #expect(last < first / 100)
+    }
+
+    @Test func groupsResolveDefaultsAndSchedulableLearningRates() {
+        let a = Tensor.randn([2]).requiringGrad(), b = Tensor.randn([2]).requiringGrad()
+        let opt = SGD([ParamGroup([a]), ParamGroup(params: [b], lr: 0.01, weightDecay: 0.5)], lr: 0.1, weightDecay: 0.1)
+        #expect(opt.paramGroups.map(\.lr) == [0.1, 0.01])
+        #expect(opt.paramGroups.map(\.weightDecay) == [0.1, 0.5])
+        let c = Tensor.randn([1]).requiringGrad()
+        opt.addParamGroup(ParamGroup([c], lr: 1))
+        #expect(opt.paramGroups.map(\.lr) == [0.1, 0.01, 1] && opt.paramGroups[2].weightDecay == 0.1)
+        a.grad = Tensor.ones([2])
+        opt.step()
+        let state = opt.state(of: a)
+        opt.paramGroups[0].lr = 0.05
+        #expect(opt.state(of: a) === state, "changing a learning rate keeps the state")
+        opt.paramGroups.swapAt(0, 1)
+        #expect(opt.state(of: a) === state, "reordering groups keeps each parameter's state")
+    }
+
+    @Test func saveAndLoadAFile() throws {
+        let p = [Tensor.randn([2, 3]).requiringGrad(), Tensor.randn([4]).requiringGrad()]
+        let opt = Adam(p, lr: 0.01, amsgrad: true)
+        for _ in 0..<3 {
+            for t in p { t.grad = Tensor.randn(t.shape) }
+            opt.step()
+        }
+        opt.paramGroups[0].lr = 0.003
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("loom-opt-\(UUID()).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try opt.save(to: url)
+        let restored = Adam(p)
+        try restored.load(from: url)
+        #expect(restored.paramGroups[0].lr == 0.003 && restored.amsgrad && restored.state(of: p[0])?.step == 3)
+        for (name, t) in opt.stateDict().tensors {
+            #expect(restored.stateDict().tensors[name]?.scalars == t.scalars, "\(name)")
+        }
+        #expect(restored.stateDict().info == opt.stateDict().info)
+    }
+
+    @Test func loadingRejectsMismatches() {
+        let p = [Tensor.randn([2]).requiringGrad()]
+        let adam = Adam(p)
+        p[0].grad = Tensor.ones([2])
+        adam.step()
+        #expect(throws: OptimizerStateError.kindMismatch(expected: "SGD", found: "Adam")) {
+            try SGD(p, lr: 0.1).loadStateDict(adam.stateDict())
+        }
+        #expect(throws: OptimizerStateError.groupMismatch(expected: [2], found: [1])) {
+            try Adam([Tensor.randn([2]).requiringGrad(), Tensor.randn([2]).requiringGrad()]).loadStateDict(adam.stateDict())
+        }
+        #expect(throws: OptimizerStateError.shapeMismatch(name: "state.0.exp_avg", expected: [3], found: [2])) {
+            try Adam([Tensor.randn([3]).requiringGrad()]).loadStateDict(adam.stateDict())
+        }
+        #expect(throws: (any Error).self) {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("loom-missing-\(UUID()).safetensors")
+            try adam.load(from: url)
+        }
+    }
+
+    @Test func float64ParametersUpdateInFloat64() {
+        let p = Tensor([1, -2] as [Double]).requiringGrad()
+        for opt in [SGD([p], lr: 0.1, momentum: 0.9, nesterov: true), Adam([p]), AdamW([p]), RMSprop([p], centered: true)] as [Optimizer] {
+            p.grad = Tensor([0.5, 0.25] as [Double])
+            opt.step()
+            #expect(p.dtype == .float64 && p.allFinite)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import LoomTasks
+
+@Suite("Training safety: checkpoints, exact resume, interruption, divergence", .serialized)
+struct TrainingSafetyTests {
+    static let series = (0..<60).map { 100 + 20 * Foundation.sin(Double($0) * 0.5) + Double($0) }
+
+    static func config(epochs: Int, lr: Double = 0.01) -> ForecasterConfig {
+        var c = ForecasterConfig()
+        c.window = 6; c.hiddenSize = 8; c.epochs = epochs; c.learningRate = lr; c.batchSize = 4; c.shuffle = true; c.seed = 7
+        return c
+    }
+
+    static func temporaryURL() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("loom-ckpt-\(UUID().uuidString).safetensors")
+    }
+
+    @Test func resumingGivesTheSameLossesAsAnUninterruptedRun() throws {
+        let full = try Forecaster(config: Self.config(epochs: 6)).fit(Self.series)
+        let url = Self.temporaryURL()
+        defer { try? FileManager.default.removeItem(at: url) }
+        // Stop after epoch 3; the last checkpoint is from epoch 2.
+        _ = try Forecaster(config: Self.config(epochs: 6)).fit(Self.series, checkpointing: CheckpointPolicy(url: url, every: 2)) { $0.epoch < 3 }
+        let resumed = try Forecaster(config: Self.config(epochs: 6))
+            .fit(Self.series, checkpointing: CheckpointPolicy(url: url, every: 2, resume: true))
+        #expect(resumed == full, "resumed \(resumed) vs uninterrupted \(full)")
+    }
+
+    @Test func interruptionSavesACheckpointAndStops() throws {
+        let full = try Forecaster(config: Self.config(epochs: 5)).fit(Self.series)
+        let url = Self.temporaryURL()
+        defer { try? FileManager.default.removeItem(at: url); Interruption.reset() }
+        #expect(throws: TrainingStop.interrupted(epoch: 4, checkpoint: url.path)) {
+            try Forecaster(config: Self.config(epochs: 5)).fit(Self.series, checkpointing: CheckpointPolicy(url: url, every: 100)) { report in
+                if report.epoch == 3 { Interruption.request() }
+                return true
+            }
+        }
+        Interruption.reset()
+        let resumed = try Forecaster(config: Self.config(epochs: 5)).fit(Self.series, checkpointing: CheckpointPolicy(url: url, every: 100, resume: true))
+        #expect(resumed == full)
+    }
+
+    @Test func aCheckpointOfAnotherConfigurationIsRefused() throws {
+        let url = Self.temporaryURL()
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Forecaster(config: Self.config(epochs: 2)).fit(Self.series, checkpointing: CheckpointPolicy(url: url, every: 1))
+        var other = Self.config(epochs: 2)
+        other.hiddenSize = 9
+        #expect(throws: TrainingStop.self) {
+            try Forecaster(config: other).fit(Self.series, checkpointing: CheckpointPolicy(url: url, every: 1, resume: true))
+        }
+    }
+
+    @Test func divergenceStopsWithTheEpochAndKeepsTheLastGoodCheckpoint() throws {
+        let url = Self.temporaryURL()
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Forecaster(config: Self.config(epochs: 1)).fit(Self.series, checkpointing: CheckpointPolicy(url: url, every: 1))
+        let before = try Data(contentsOf: url)
+        var wild = Self.config(epochs: 50, lr: 1e38)
+        wild.seed = 7
+        do {
+            try Forecaster(config: wild).fit(Self.series.map { $0 * 1e30 })
+            Issue.record("training with lr 1e38 should diverge")
+        } catch let error as ForecastError {
+            guard case .nonFiniteLoss(let epoch, let step) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(epoch >= 1 && step >= 1)
+            #expect("\(error)".contains("epoch \(epoch), step \(step)"))
+        }
+        #expect(try Data(contentsOf: url) == before, "the last good checkpoint is untouched")
+    }
+
+    @Test func charLMResumesExactly() throws {
+        let text = String(repeating: "the time machine by h g wells ", count: 30)
+        let corpus = try TextCorpus(text: text)
+        var config = CharLMConfig()
+        config.hiddenSize = 8; config.batchSize = 4; config.numSteps = 6; config.epochs = 4; config.sampling = .random
+        let full = try CharLanguageModel(config: config, vocab: corpus.vocab).train(on: corpus.indices)
+        let url = Self.temporaryURL()
+        defer { try? FileManager.default.removeItem(at: url) }
+        _ = try CharLanguageModel(config: config, vocab: corpus.vocab).train(on: corpus.indices, checkpointing: CheckpointPolicy(url: url, every: 1)) { $0.epoch < 2 }
+        let resumed = try CharLanguageModel(config: config, vocab: corpus.vocab).train(on: corpus.indices, checkpointing: CheckpointPolicy(url: url, every: 1, resume: true))
+        #expect(resumed == full)
+    }
+}

@@ -14,5 +14,9 @@ let package = Package(
         .executableTarget(name: "FuzzCSV", dependencies: [
             "FuzzDriver", .product(name: "LoomData", package: loom), .product(name: "LoomTensor", package: loom),
         ]),
+        .executableTarget(name: "FuzzCheckpoint", dependencies: [
+            "FuzzDriver", .product(name: "LoomNN", package: loom), .product(name: "LoomOptim", package: loom),
+            .product(name: "LoomTensor", package: loom),
+        ]),
     ]
 )

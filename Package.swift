@@ -53,9 +53,9 @@ let targets: [Target] = [
 
     // MARK: - Tests
     .testTarget(name: "LoomTensorTests", dependencies: ["LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "LoomNNTests", dependencies: ["LoomNN", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "LoomOptimTests", dependencies: ["LoomOptim", "LoomNN", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "LoomDataTests", dependencies: ["LoomData", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "LoomNNTests", dependencies: ["LoomNN", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures"), .copy("BadInputs")]),
+    .testTarget(name: "LoomOptimTests", dependencies: ["LoomOptim", "LoomNN", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures"), .copy("BadInputs")]),
+    .testTarget(name: "LoomDataTests", dependencies: ["LoomData", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures"), .copy("BadInputs")]),
     .testTarget(name: "LoomPlotTests", dependencies: ["LoomPlot"]),
     .testTarget(name: "LoomTasksTests", dependencies: ["LoomTasks", "LoomTestSupport"]),
     .testTarget(name: "LoomCLITests", dependencies: ["LoomCLI", "loom"], exclude: ["Snapshots", "BadInputs"]),

@@ -1,4 +1,5 @@
 import Foundation
+import LoomTestSupport
 import Testing
 @testable import LoomData
 
@@ -30,19 +31,10 @@ struct CSVBadInputTests {
         "nul_byte.csv": #"nul_byte.csv:3: column 'v': expected a number, found '\0'"#,
     ]
 
-    static func badInputs() throws -> [URL] {
-        guard let folder = Bundle.module.url(forResource: "BadInputs", withExtension: nil) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "BadInputs"])
-        }
-        return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
-    }
+    static func badInputs() throws -> [URL] { try BadInputFolder.files(in: .module) }
 
     @Test func everyFileHasAnExpectedMessage() throws {
-        let names = Set(try Self.badInputs().map(\.lastPathComponent))
-        #expect(names.count >= 15)
-        #expect(names.subtracting(Self.expected.keys).isEmpty, "files without an expected message")
-        #expect(Set(Self.expected.keys).subtracting(names).isEmpty, "expected messages without a file")
+        BadInputFolder.expectCoverage(try Self.badInputs(), Self.expected, atLeast: 15)
     }
 
     @Test(arguments: try badInputs())

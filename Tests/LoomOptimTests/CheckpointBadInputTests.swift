@@ -1,4 +1,5 @@
 import Foundation
+import LoomTestSupport
 import Testing
 @testable import LoomOptim
 
@@ -44,19 +45,10 @@ struct CheckpointBadInputTests {
         "truncated.ckpt": "truncated safetensors file",
     ]
 
-    static func badInputs() throws -> [URL] {
-        guard let folder = Bundle.module.url(forResource: "BadInputs", withExtension: nil) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "BadInputs"])
-        }
-        return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
-    }
+    static func badInputs() throws -> [URL] { try BadInputFolder.files(in: .module) }
 
     @Test func everyFileHasAnExpectedMessage() throws {
-        let names = Set(try Self.badInputs().map(\.lastPathComponent))
-        #expect(names.count >= 20)
-        #expect(names.subtracting(Self.expected.keys).isEmpty, "files without an expected message")
-        #expect(Set(Self.expected.keys).subtracting(names).isEmpty, "expected messages without a file")
+        BadInputFolder.expectCoverage(try Self.badInputs(), Self.expected, atLeast: 20)
     }
 
     @Test(arguments: try badInputs())

@@ -69,7 +69,7 @@ struct ForecastCommand: ParsableCommand {
             }
         }
         if let save { try forecaster.save(to: URL(fileURLWithPath: save)) }
-        if let plot { try ForecastReport.plot(evaluation, source: source, to: plot) }
+        if let plot { try ForecastReport.plot(evaluation, source: source, labelEvery: config.seasonalPeriod, to: plot) }
         if output.json {
             try ForecastReport.printJSON(evaluation, config: config, source: source, trainSeconds: seconds, folds: folds)
         } else {

@@ -156,3 +156,20 @@ struct CLITests {
         #expect(first?["us_per_step"] is Double)
     }
 }
+
+/// Real data from ../shared/data when present (never committed); skipped otherwise.
+@Suite("loom with the shared real data")
+struct SharedDataTests {
+    static let sunspots = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../shared/data/sunspots_monthly.csv").standardizedFileURL.path
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: sunspots), "../shared/data/sunspots_monthly.csv is not here"))
+    func sunspotsForecast() throws {
+        let r = try runLoom(["forecast", "--csv", Self.sunspots, "--column", "sunspots", "--window", "24", "--test", "24",
+                             "--season", "132", "--epochs", "1", "--batch", "64", "--hidden", "8", "--json", "--quiet"])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+        #expect((json?["forecast"] as? [Double])?.count == 24)
+        #expect((json?["series"] as? String) == "sunspots")
+    }
+}

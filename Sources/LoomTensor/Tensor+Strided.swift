@@ -7,8 +7,13 @@ extension Tensor {
         precondition(outShape.count == strides.count)
         let y = Tensor(uninitialized: outShape, dtype: dtype)
         func run<T: TensorScalar>(_: T.Type) {
-            Tensor.walkView(outShape, strides, offset) { o, i in
-                y.storage.pointer(T.self)[o] = storage.pointer(T.self)[i]
+            let src = storage.pointer(T.self), dst = y.storage.pointer(T.self)
+            Tensor.walkRuns(outShape, strides, offset) { o, i, length, step in
+                if step == 1 {
+                    (dst + o).update(from: src + i, count: length)
+                } else {
+                    for k in 0..<length { dst[o + k] = src[i + k * step] }
+                }
             }
         }
         if dtype == .float32 { run(Float.self) } else { run(Double.self) }
@@ -24,7 +29,9 @@ extension Tensor {
         let out = Tensor.zeros(shape, dtype: dtype)
         func run<T: TensorScalar>(_: T.Type) {
             let src = g.storage.pointer(T.self), dst = out.storage.pointer(T.self)
-            Tensor.walkView(g.shape, strides, offset) { o, i in dst[i] += src[o] }
+            Tensor.walkRuns(g.shape, strides, offset) { o, i, length, step in
+                for k in 0..<length { dst[i + k * step] += src[o + k] }
+            }
         }
         if dtype == .float32 { run(Float.self) } else { run(Double.self) }
         return Tensor.record("ScatterBackward", out, inputs: [g]) { gg in
@@ -32,26 +39,45 @@ extension Tensor {
         }
     }
 
-    /// Calls `body(outputIndex, inputIndex)` for every element of a view in row-major order.
+    /// Visits a view in row-major order as runs of its innermost (coalesced) dimension:
+    /// `body(outputIndex, inputIndex, length, inputStep)` covers outputs `outputIndex ..<
+    /// outputIndex + length`, read from `inputIndex + k·inputStep`. Dimensions of size 1 are
+    /// dropped and neighbours that are contiguous with each other merged first, so a slice of
+    /// whole rows is one run; the visiting order is the same as element by element.
     @inline(__always)
-    static func walkView(_ shape: [Int], _ strides: [Int], _ offset: Int, _ body: (Int, Int) -> Void) {
+    static func walkRuns(_ shape: [Int], _ strides: [Int], _ offset: Int, _ body: (Int, Int, Int, Int) -> Void) {
         let n = elementCount(shape)
         if n == 0 { return }
-        let rank = shape.count
-        if rank == 0 { body(0, offset); return }
-        let inner = shape[rank - 1], innerStride = strides[rank - 1]
+        // Coalesce: (size, stride) pairs from the outermost dimension inwards.
+        var dims: [(size: Int, stride: Int)] = []
+        dims.reserveCapacity(shape.count)
+        for d in 0..<shape.count where shape[d] != 1 {
+            if let last = dims.last, last.stride == strides[d] * shape[d] {
+                dims[dims.count - 1] = (last.size * shape[d], strides[d])
+            } else {
+                dims.append((shape[d], strides[d]))
+            }
+        }
+        guard let inner = dims.popLast() else { body(0, offset, 1, 1); return }
+        if dims.isEmpty { body(0, offset, inner.size, inner.stride); return }
+        if dims.count == 1 {
+            let outer = dims[0]
+            for r in 0..<outer.size { body(r * inner.size, offset + r * outer.stride, inner.size, inner.stride) }
+            return
+        }
+        let rank = dims.count
         var index = [Int](repeating: 0, count: rank)
         var base = offset
         var o = 0
         while o < n {
-            var i = base
-            for _ in 0..<inner { body(o, i); o += 1; i += innerStride }
-            var d = rank - 2
+            body(o, base, inner.size, inner.stride)
+            o += inner.size
+            var d = rank - 1
             while d >= 0 {
                 index[d] += 1
-                base += strides[d]
-                if index[d] < shape[d] { break }
-                base -= strides[d] * shape[d]
+                base += dims[d].stride
+                if index[d] < dims[d].size { break }
+                base -= dims[d].stride * dims[d].size
                 index[d] = 0
                 d -= 1
             }

@@ -26,18 +26,15 @@ enum FusedRecurrence {
         for t in present {
             precondition(t.dtype == dt, "\(kind.name): all inputs and weights must have the same dtype; data is \(dt), found \(t.dtype)")
         }
+        // One flat result [output | h_n | c_n] so that a single node carries the whole op; the
+        // forward pass writes straight into its three windows.
+        var shapes = [[N, hOut], [B, hOut]]
+        if kind == .lstm { shapes.append([B, H]) }
+        let flat = Tensor(uninitialized: [shapes.reduce(0) { $0 + $1.reduce(1, *) }], dtype: dt)
+        let parts = flat.detach().windows(shapes)
         let forward = dt == .float32
-            ? forwardPass(Float.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad)
-            : forwardPass(Double.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad)
-        // One flat result [output | h_n | c_n] so that a single node carries the whole op.
-        let flat = Tensor(uninitialized: [N * hOut + B * hOut + (kind == .lstm ? B * H : 0)], dtype: dt)
-        var parts = [forward.output, forward.h]
-        if let c = forward.c { parts.append(c) }
-        var at = 0
-        for p in parts {
-            (flat.storage.raw + at * dt.byteSize).copyMemory(from: p.storage.raw, byteCount: p.count * dt.byteSize)
-            at += p.count
-        }
+            ? forwardPass(Float.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad, into: parts)
+            : forwardPass(Double.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad, into: parts)
         let recorded = Tensor.record("\(kind.name)Backward", flat, inputs: present) { g in
             let grads = dt == .float32
                 ? backwardPass(Float.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B)
@@ -47,10 +44,8 @@ enum FusedRecurrence {
             return out
         }
         guard recorded.gradFn != nil else { return (forward.output, forward.h, forward.c) }
-        let output = recorded.narrow(0, start: 0, length: N * hOut).reshape([N, hOut])
-        let h = recorded.narrow(0, start: N * hOut, length: B * hOut).reshape([B, hOut])
-        let c = kind == .lstm ? recorded.narrow(0, start: N * hOut + B * hOut, length: B * H).reshape([B, H]) : nil
-        return (output, h, c)
+        let pieces = recorded.windows(shapes)
+        return (pieces[0], pieces[1], kind == .lstm ? pieces[2] : nil)
     }
 
     /// What the forward pass keeps for the backward pass.
@@ -77,7 +72,7 @@ enum FusedRecurrence {
 
     private static func forwardPass<T: TensorScalar>(_: T.Type, _ kind: RecurrentKind, _ data: Tensor, _ batchSizes: [Int],
                                                      _ reverse: Bool, _ h0: Tensor, _ c0: Tensor?, _ w: RecurrentWeights,
-                                                     H: Int, hOut: Int, save: Bool) -> Saved {
+                                                     H: Int, hOut: Int, save: Bool, into parts: [Tensor]) -> Saved {
         let N = data.shape[0], I = data.shape[1], B = batchSizes.first ?? 0
         let G = kind.gateCount * H
         let dt = data.dtype
@@ -89,9 +84,11 @@ enum FusedRecurrence {
         addRowBias(T.self, p(xproj), rows: N, cols: G, w.bIH)
         if kind != .gru { addRowBias(T.self, p(xproj), rows: N, cols: G, w.bHH) }
 
-        let output = Tensor(uninitialized: [N, hOut], dtype: dt)
-        let h = h0.detach().clone()
-        let c = c0.map { $0.detach().clone() }
+        // parts: windows of the op's flat result, (N, H_out), (B, H_out) and (B, H) for LSTM.
+        let output = parts[0], h = parts[1]
+        p(h).update(from: p(h0), count: B * hOut)
+        let c: Tensor? = kind == .lstm ? parts[2] : nil
+        if let c, let c0 { p(c).update(from: p(c0), count: B * H) }
         let hPrev = save ? Tensor(uninitialized: [N, hOut], dtype: dt) : nil
         let cPrev = kind == .lstm ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil
         let tanhC = kind == .lstm ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil

@@ -95,7 +95,23 @@ enum FusedRecurrence {
         let m = kind == .lstm && w.wHR != nil ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil
         let hg = kind == .gru ? Tensor(uninitialized: [save ? N : B, G], dtype: dt) : nil
         let offs = offsets(batchSizes)
-        let ph = p(h), po = p(output), px = p(xproj), pwhh = p(w.wHH)
+        let ph = p(h), po = p(output), px = p(xproj)
+        // The per-step product h·W_hhᵀ. For small products OpenBLAS has direct (unpacked)
+        // kernels, but only for some layouts: a row-major X·Wᵀ maps to its "TN" case, which it
+        // refuses when the output has more than 1200 elements, and then packs both operands on
+        // every step. So small products use a transposed copy of W_hh, (H_out, G), made once per
+        // call, and run as a plain X·Wt ("NN"), which the direct kernels take.
+        let smallProduct = B * G * hOut <= 1_000_000
+        let wHHt = smallProduct ? w.wHH.detach().t() : nil
+        func recurrentProduct(n: Int, beta: T, c: UnsafeMutablePointer<T>) {
+            if let wHHt {
+                BLAS.gemm(T.self, transA: false, transB: false, m: n, n: G, k: hOut, a: ph, lda: hOut, b: p(wHHt), ldb: G,
+                          beta: beta, c: c, ldc: G)
+            } else {
+                BLAS.gemm(T.self, transA: false, transB: true, m: n, n: G, k: hOut, a: ph, lda: hOut, b: p(w.wHH), ldb: hOut,
+                          beta: beta, c: c, ldc: G)
+            }
+        }
         for t in stepOrder(batchSizes.count, reverse: reverse) {
             let n = batchSizes[t], off = offs[t]
             if n == 0 { continue }
@@ -108,8 +124,7 @@ enum FusedRecurrence {
                 let pc = p(c!)
                 let pcPrev = p(cPrev!) + scratchRow * H
                 pcPrev.update(from: pc, count: n * H)
-                BLAS.gemm(T.self, transA: false, transB: true, m: n, n: G, k: hOut, a: ph, lda: hOut, b: pwhh, ldb: hOut,
-                          beta: 1, c: gates, ldc: G)
+                recurrentProduct(n: n, beta: 1, c: gates)
                 let tc = p(tanhC!) + scratchRow * H
                 if let m, let wHR = w.wHR {
                     let pm = p(m) + scratchRow * H
@@ -125,12 +140,10 @@ enum FusedRecurrence {
                     let pb = p(bHH)
                     for r in 0..<n { (phg + r * G).update(from: pb, count: G) }
                 }
-                BLAS.gemm(T.self, transA: false, transB: true, m: n, n: G, k: hOut, a: ph, lda: hOut, b: pwhh, ldb: hOut,
-                          beta: w.bHH == nil ? 0 : 1, c: phg, ldc: G)
+                recurrentProduct(n: n, beta: w.bHH == nil ? 0 : 1, c: phg)
                 StepKernels.gruStep(gates, hg: phg, hprev: ph, ldhprev: hOut, h: po + off * hOut, ldh: hOut, n: n, H: H)
             case .rnn(let act):
-                BLAS.gemm(T.self, transA: false, transB: true, m: n, n: G, k: hOut, a: ph, lda: hOut, b: pwhh, ldb: hOut,
-                          beta: 1, c: gates, ldc: G)
+                recurrentProduct(n: n, beta: 1, c: gates)
                 StepKernels.rnnStep(gates, ld: G, n: n, H: H, relu: act == .relu)
                 (po + off * hOut).update(from: gates, count: n * hOut)
             }

@@ -8,6 +8,10 @@ extension Tensor {
         let y = Tensor(uninitialized: outShape, dtype: dtype)
         func run<T: TensorScalar>(_: T.Type) {
             let src = storage.pointer(T.self), dst = y.storage.pointer(T.self)
+            if let (rows, cols, ld) = Tensor.transposedMatrix(outShape, strides) {
+                Tensor.transposeCopy(src + offset, rows: rows, cols: cols, ld: ld, into: dst)
+                return
+            }
             Tensor.walkRuns(outShape, strides, offset) { o, i, length, step in
                 if step == 1 {
                     (dst + o).update(from: src + i, count: length)
@@ -36,6 +40,38 @@ extension Tensor {
         if dtype == .float32 { run(Float.self) } else { run(Double.self) }
         return Tensor.record("ScatterBackward", out, inputs: [g]) { gg in
             [gg.gathered(shape: g.shape, strides: strides, offset: offset, name: "GatherBackward")]
+        }
+    }
+
+    /// When a view reads a row-major (cols × rows) matrix (leading dimension `ld`) column by
+    /// column — a matrix transpose, possibly after dropping size-1 dimensions — returns
+    /// (rows, cols, ld) of the output; nil for any other view.
+    static func transposedMatrix(_ shape: [Int], _ strides: [Int]) -> (Int, Int, Int)? {
+        var dims: [(size: Int, stride: Int)] = []
+        for d in 0..<shape.count where shape[d] != 1 { dims.append((shape[d], strides[d])) }
+        guard dims.count == 2, dims[0].stride == 1, dims[1].stride >= dims[0].size, dims[1].size >= 8, dims[0].size >= 8 else {
+            return nil
+        }
+        return (dims[0].size, dims[1].size, dims[1].stride)
+    }
+
+    /// dst (rows × cols, row-major) = transpose of src (cols × rows, leading dimension ld),
+    /// in tiles so that both sides stay in cache.
+    static func transposeCopy<T>(_ src: UnsafeMutablePointer<T>, rows: Int, cols: Int, ld: Int, into dst: UnsafeMutablePointer<T>) {
+        let tile = 16
+        var i0 = 0
+        while i0 < rows {
+            let i1 = Swift.min(i0 + tile, rows)
+            var j0 = 0
+            while j0 < cols {
+                let j1 = Swift.min(j0 + tile, cols)
+                for j in j0..<j1 {
+                    let s = src + j * ld
+                    for i in i0..<i1 { dst[i * cols + j] = s[i] }
+                }
+                j0 = j1
+            }
+            i0 = i1
         }
     }
 

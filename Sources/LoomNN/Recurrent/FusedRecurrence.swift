@@ -100,8 +100,9 @@ enum FusedRecurrence {
         // kernels, but only for some layouts: a row-major X·Wᵀ maps to its "TN" case, which it
         // refuses when the output has more than 1200 elements, and then packs both operands on
         // every step. So small products use a transposed copy of W_hh, (H_out, G), made once per
-        // call, and run as a plain X·Wt ("NN"), which the direct kernels take.
-        let smallProduct = B * G * hOut <= 1_000_000
+        // call, and run as a plain X·Wt ("NN"), which the direct kernels take. With batch 1 the
+        // product is a matrix-vector one (BLAS.gemm runs GEMV) and needs no copy.
+        let smallProduct = B > 1 && B * G * hOut <= 1_000_000
         let wHHt = smallProduct ? w.wHH.detach().t() : nil
         func recurrentProduct(n: Int, beta: T, c: UnsafeMutablePointer<T>) {
             if let wHHt {

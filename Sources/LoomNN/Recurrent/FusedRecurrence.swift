@@ -1,3 +1,5 @@
+import CLoomKernels
+
 /// One recurrent layer in one direction over a packed stream, as a single autograd op.
 ///
 /// Forward: one GEMM projects every time step's input (`X·W_ihᵀ + biases`); then per step one
@@ -81,8 +83,7 @@ enum FusedRecurrence {
         let xproj = Tensor(uninitialized: [N, G], dtype: dt)
         BLAS.gemm(T.self, transA: false, transB: true, m: N, n: G, k: I, a: p(data), lda: I, b: p(w.wIH), ldb: I,
                   c: p(xproj), ldc: G)
-        addRowBias(T.self, p(xproj), rows: N, cols: G, w.bIH)
-        if kind != .gru { addRowBias(T.self, p(xproj), rows: N, cols: G, w.bHH) }
+        addRowBiases(T.self, p(xproj), rows: N, cols: G, w.bIH, kind != .gru ? w.bHH : nil)
 
         // parts: windows of the op's flat result, (N, H_out), (B, H_out) and (B, H) for LSTM.
         let output = parts[0], h = parts[1]
@@ -154,6 +155,18 @@ enum FusedRecurrence {
                      tanhC: save ? tanhC : nil, m: save ? m : nil, hg: save ? hg : nil)
     }
 
+    /// x[r, :] += first, then += second (either may be absent).
+    private static func addRowBiases<T: TensorScalar>(_: T.Type, _ x: UnsafeMutablePointer<T>, rows: Int, cols: Int,
+                                                      _ first: Tensor?, _ second: Tensor?) {
+        if T.self == Float.self, let b1 = first ?? second {
+            loom_add_row_bias_f32(UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self), rows, cols,
+                                  b1.storage.pointer(Float.self), first == nil ? nil : second?.storage.pointer(Float.self))
+            return
+        }
+        addRowBias(T.self, x, rows: rows, cols: cols, first)
+        addRowBias(T.self, x, rows: rows, cols: cols, second)
+    }
+
     private static func addRowBias<T: TensorScalar>(_: T.Type, _ x: UnsafeMutablePointer<T>, rows: Int, cols: Int, _ bias: Tensor?) {
         guard let bias else { return }
         let b = bias.storage.pointer(T.self)
@@ -166,6 +179,10 @@ enum FusedRecurrence {
     private static func columnSums<T: TensorScalar>(_: T.Type, _ x: Tensor) -> Tensor {
         let rows = x.shape[0], cols = x.shape[1]
         let out = Tensor(zeros: [cols], dtype: x.dtype)
+        if T.self == Float.self {
+            loom_column_sums_f32(x.storage.pointer(Float.self), rows, cols, out.storage.pointer(Float.self))
+            return out
+        }
         let px = x.storage.pointer(T.self), po = out.storage.pointer(T.self)
         for r in 0..<rows {
             let row = px + r * cols

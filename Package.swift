@@ -53,13 +53,20 @@ let targets: [Target] = [
 
     // MARK: - Tests
     .testTarget(name: "LoomTensorTests", dependencies: ["LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "LoomNNTests", dependencies: ["LoomNN", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "LoomOptimTests", dependencies: ["LoomOptim", "LoomNN", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "LoomDataTests", dependencies: ["LoomData", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "LoomNNTests", dependencies: ["LoomNN", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures"), .copy("BadInputs")]),
+    .testTarget(name: "LoomOptimTests", dependencies: ["LoomOptim", "LoomNN", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures"), .copy("BadInputs")]),
+    .testTarget(name: "LoomDataTests", dependencies: ["LoomData", "LoomTensor", "LoomTestSupport"], resources: [.copy("Fixtures"), .copy("BadInputs")]),
     .testTarget(name: "LoomPlotTests", dependencies: ["LoomPlot"]),
     .testTarget(name: "LoomTasksTests", dependencies: ["LoomTasks", "LoomTestSupport"]),
-    .testTarget(name: "LoomCLITests", dependencies: ["LoomCLI", "loom"]),
+    .testTarget(name: "LoomCLITests", dependencies: ["LoomCLI", "loom"], exclude: ["Snapshots", "BadInputs"]),
 ]
+
+// MARK: - Examples
+// One short program per tutorial, each run with `swift run -c release <Name>` (see Examples/README.md).
+let exampleNames = ["AirlineForecast", "MultiLayerLSTM", "RecurrentShapes", "CharLanguageModel", "NNBasics"]
+let examples: [Target] = exampleNames.map { name in
+    .executableTarget(name: name, dependencies: ["Loom"], path: "Examples/\(name)")
+}
 
 let package = Package(
     name: "Loom",
@@ -69,5 +76,5 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
-    targets: targets
+    targets: targets + examples
 )

@@ -26,43 +26,35 @@ enum CLIError: Error, CustomStringConvertible {
 }
 
 extension LoomCommand {
+    /// The exit status for an error Loom's libraries report about the outside world; nil for
+    /// errors ArgumentParser handles itself (usage errors, help, version).
+    static func dataExitCode(for error: Error) -> Int32? {
+        switch error {
+        case let e as CLIError: return e.exitCode
+        case is PlotWriteError: return 73
+        case let e as Safetensors.Error:
+            if case .unwritable = e { return 73 }
+            return 65
+        case let e as TrainingStop:
+            if case .interrupted = e { return 130 }
+            return 65
+        case is CSVError, is TextError, is ForecastError, is CharLMError, is CheckpointError, is WindowError: return 65
+        default: return nil
+        }
+    }
+
     /// Parses and runs, printing `Error: …` and exiting with a meaningful code on failure.
     public static func runFromCommandLine(_ arguments: [String]? = nil) -> Never {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
             Foundation.exit(0)
-        } catch let error as CLIError {
-            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
-            Foundation.exit(error.exitCode)
-        } catch let error as PlotWriteError {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            Foundation.exit(73)
-        } catch let error as Safetensors.Error {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            if case .unwritable = error { Foundation.exit(73) }
-            Foundation.exit(65)
-        } catch let error as CSVError {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            Foundation.exit(65)
-        } catch let error as TextError {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            Foundation.exit(65)
-        } catch let error as ForecastError {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            Foundation.exit(65)
-        } catch let error as TrainingStop {
-            FileHandle.standardError.write(Data("\nError: \(error)\n".utf8))
-            if case .interrupted = error { Foundation.exit(130) }
-            Foundation.exit(65)
-        } catch let error as CheckpointError {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            Foundation.exit(65)
-        } catch let error as CharLMError {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            Foundation.exit(65)
         } catch {
-            exit(withError: error)
+            guard let code = dataExitCode(for: error) else { exit(withError: error) }
+            // A progress bar may be mid-line on a terminal: start the message on a new line.
+            let prefix = error is TrainingStop ? "\n" : ""
+            FileHandle.standardError.write(Data("\(prefix)Error: \(error)\n".utf8))
+            Foundation.exit(code)
         }
     }
 }

@@ -41,6 +41,9 @@ struct CharLMCommand: ParsableCommand {
                 throw ValidationError("\(flag) must be positive, got \(v)")
             }
             guard lr > 0, clip > 0 else { throw ValidationError("--lr and --clip must be positive") }
+            let gates = model == .lstm ? 4 : (model == .gru ? 3 : 1)
+            try MemoryBudget.check(MemoryBudget.trainingBytes(gates: gates, input: 256, hidden: hidden, layers: layers, output: 256),
+                                   what: "a \(model.rawValue.uppercased()) with --hidden \(hidden) and --layers \(layers)")
             guard FileManager.default.fileExists(atPath: text) else { throw ValidationError("--text \(text): no such file") }
             try OutputOptions.checkWritable(save, flag: "--save")
         }

@@ -57,13 +57,8 @@ enum Demos {
 
     /// Tutorial 002: a GRU that maps sin to cos.
     static func sincos(epochs: Int, seed: UInt64, plot: String?) throws {
-        var xs: [Float] = [], ys: [Float] = []
-        for step in 0..<100 {
-            for v in Tensor.linspace(Double(step) * .pi, Double(step + 1) * .pi, steps: 10).doubleScalars {
-                xs.append(Float(Foundation.sin(v))); ys.append(Float(Foundation.cos(v)))
-            }
-        }
-        let tx = Tensor(shape: [100, 10, 1], scalars: xs), ty = Tensor(shape: [100, 10], scalars: ys)
+        let (tx, ty) = SinCosData.make()
+        let xs = tx.scalars, ys = ty.scalars
         let loader = DataLoader(TensorDataset(tx, ty), batchSize: 32, shuffle: true, generator: Generator(seed: seed))
         let gru = GRU(inputSize: 1, hiddenSize: 16, batchFirst: true), lin = Linear(16, 10)
         let opt = Adam(gru.parameters() + lin.parameters(), lr: 1e-2)

@@ -69,7 +69,7 @@ struct ForecastCommand: ParsableCommand {
             }
         }
         if let save { try forecaster.save(to: URL(fileURLWithPath: save)) }
-        if let plot { try ForecastReport.plot(evaluation, source: source, to: plot) }
+        if let plot { try ForecastReport.plot(evaluation, source: source, labelEvery: config.seasonalPeriod, to: plot) }
         if output.json {
             try ForecastReport.printJSON(evaluation, config: config, source: source, trainSeconds: seconds, folds: folds)
         } else {
@@ -168,6 +168,9 @@ struct ForecastModelOptions: ParsableArguments {
         if let horizon, horizon <= 0 { throw ValidationError("--horizon must be positive, got \(horizon)") }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
+        let gates = model == .lstm ? 4 : (model == .gru ? 3 : 1)
+        try MemoryBudget.check(MemoryBudget.trainingBytes(gates: gates, input: 1, hidden: hidden, layers: layers, output: horizon ?? 12),
+                               what: "a \(model.rawValue.uppercased()) with --hidden \(hidden) and --layers \(layers)")
     }
 
     var config: ForecasterConfig {

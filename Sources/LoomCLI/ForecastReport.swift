@@ -63,7 +63,7 @@ enum ForecastReport {
     }
 
     /// The tutorial's two views: the whole series with the forecast, and the last months zoomed.
-    static func plot(_ e: ForecastEvaluation, source: SeriesSource, to path: String) throws {
+    static func plot(_ e: ForecastEvaluation, source: SeriesSource, labelEvery: Int, to path: String) throws {
         let n = e.train.count, all = e.train + e.actual
         let forecastX = (0..<e.forecast.count).map { Double(n + $0) }
         var whole = LineChart(title: "Forecast of \(source.name)", xLabel: source.labels == nil ? "step" : "date", yLabel: source.name)
@@ -71,14 +71,14 @@ enum ForecastReport {
         whole.add(series: "forecast", x: forecastX, y: e.forecast, style: .dashed)
         whole.shade(from: Double(n), to: Double(all.count - 1), label: "held out")
         whole.marker(x: Double(n) - 0.5, label: "forecast start")
-        if let labels = source.labels { whole.xTickLabels = .sequence(labels) }
+        if let labels = source.labels { whole.xTickLabels = .sequence(labels, every: labelEvery) }
         let zoomStart = max(0, n - 3 * e.actual.count)
         var zoom = LineChart(title: "Last \(all.count - zoomStart) steps", xLabel: source.labels == nil ? "step" : "date", yLabel: source.name)
         zoom.add(series: "actual", x: (zoomStart..<all.count).map(Double.init), y: Array(all[zoomStart...]))
         zoom.add(series: "forecast", x: forecastX, y: e.forecast, style: .dashed)
         zoom.add(series: "seasonal naive", x: forecastX, y: e.seasonalNaive, style: .dotted)
         zoom.marker(x: Double(n) - 0.5, label: "forecast start")
-        if let labels = source.labels { zoom.xTickLabels = .sequence(labels) }
+        if let labels = source.labels { zoom.xTickLabels = .sequence(labels, every: max(1, labelEvery / 4)) }
         try Figure(columns: 2, charts: [whole, zoom]).write(to: URL(fileURLWithPath: path))
     }
 }

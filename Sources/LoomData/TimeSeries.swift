@@ -127,7 +127,13 @@ public struct TimeSeries: Sendable {
         for (a, b) in zip(known, known.dropFirst()) {
             let va = column[a]!, vb = column[b]!
             out[a] = va
-            for i in (a + 1)..<b { out[i] = va + (vb - va) * Double(i - a) / Double(b - a) }
+            for i in (a + 1)..<b {
+                let value = va + (vb - va) * Double(i - a) / Double(b - a)
+                // Near ±Double.greatestFiniteMagnitude, vb − va overflows: take the convex
+                // combination instead, kept between the two neighbours.
+                let t = Double(i - a) / Double(b - a)
+                out[i] = value.isFinite ? value : min(max(va * (1 - t) + vb * t, min(va, vb)), max(va, vb))
+            }
         }
         out[lastKnown] = column[lastKnown]!
         return out

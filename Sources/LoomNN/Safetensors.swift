@@ -98,12 +98,15 @@ public enum Safetensors {
             guard begin <= end, end <= bodyCount else {
                 throw Error.truncated(path: path, detail: "tensor '\(name)' spans bytes \(begin)..<\(end) but the data section has \(bodyCount)")
             }
-            var count = 1
+            // Bound the product of the non-zero dimensions, not just the element count: strides
+            // multiply every dimension, so a zero must not hide an overflowing shape like [0, 2³¹, 2³¹, 2³¹].
+            var span = 1
             for d in shape {
-                let (m, overflow) = count.multipliedReportingOverflow(by: d)
+                let (m, overflow) = span.multipliedReportingOverflow(by: max(d, 1))
                 guard !overflow, m <= 1 << 40 else { throw Error.badTensor(path: path, name: name, detail: "shape \(shape) is too large") }
-                count = m
+                span = m
             }
+            let count = shape.contains(0) ? 0 : span
             let width: Int
             switch dtype {
             case "F32": width = 4

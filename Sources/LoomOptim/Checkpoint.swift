@@ -130,6 +130,9 @@ public struct Checkpoint {
         guard info.version == formatVersion else {
             throw CheckpointError.unsupportedVersion(path: path, version: info.version)
         }
+        guard info.epoch >= 0 else {
+            throw CheckpointError.corrupt(path: path, detail: "epoch \(info.epoch) is negative")
+        }
         guard info.generatorState.count == 4,
               info.layerGenerators.values.allSatisfy({ $0.count == 4 }), info.generators.values.allSatisfy({ $0.count == 4 }) else {
             throw CheckpointError.corrupt(path: path, detail: "a generator state does not have 4 words")
@@ -163,13 +166,7 @@ public struct Checkpoint {
         if optimizer != nil && optimizerState == nil { throw CheckpointError.missingPart("optimizer") }
         if scheduler != nil && info.scheduler == nil { throw CheckpointError.missingPart("scheduler") }
         if let optimizer, let optimizerState { try optimizer.validate(optimizerState) }
-        if let scheduler, let state = info.scheduler {
-            let kind = String(describing: type(of: scheduler))
-            guard state.kind == kind else { throw SchedulerStateError.kindMismatch(expected: kind, found: state.kind) }
-            guard state.baseLRs.count == scheduler.optimizer.paramGroups.count else {
-                throw SchedulerStateError.groupMismatch(expected: scheduler.optimizer.paramGroups.count, found: state.baseLRs.count)
-            }
-        }
+        if let scheduler, let state = info.scheduler { try scheduler.validate(state) }
         let dropouts = Dictionary(uniqueKeysWithValues: target.namedModules().compactMap { path, m in
             (m as? Dropout).map { (path, $0) }
         })

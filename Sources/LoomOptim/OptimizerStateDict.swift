@@ -34,9 +34,12 @@ public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
     case shapeMismatch(name: String, expected: [Int], found: [Int])
     case unknownBuffer(String)
     case badMetadata(path: String, detail: String)
+    case invalidValue(name: String, value: Double, expected: String)
 
     public var description: String {
         switch self {
+        case .invalidValue(let name, let value, let expected):
+            return "optimizer state: '\(name)' is \(value), expected \(expected)"
         case .kindMismatch(let e, let f):
             return "optimizer state: saved by \(f), cannot load into \(e)"
         case .groupMismatch(let e, let f):
@@ -81,6 +84,18 @@ extension Optimizer {
         let sizes = paramGroups.map(\.params.count)
         guard info.groups.map(\.params.count) == sizes, info.steps.count == sizes.reduce(0, +) else {
             throw OptimizerStateError.groupMismatch(expected: sizes, found: info.groups.map(\.params.count))
+        }
+        // A state read from a file may hold anything: rates must be usable and step counts must
+        // not overflow when the next step increments them.
+        for (g, group) in info.groups.enumerated() {
+            for (name, v) in [("lr", group.lr), ("weightDecay", group.weightDecay)] where !(v.isFinite && v >= 0) {
+                throw OptimizerStateError.invalidValue(name: "groups[\(g)].\(name)", value: v, expected: "a finite number ≥ 0")
+            }
+        }
+        for (i, step) in info.steps.enumerated() {
+            if let step, !(0...(1 << 53)).contains(step) {
+                throw OptimizerStateError.invalidValue(name: "steps[\(i)]", value: Double(step), expected: "a step count from 0 to 2^53")
+            }
         }
         let params = allParameters
         let known = Set(params.indices.flatMap { i in stateNames.map { "state.\(i).\($0)" } })

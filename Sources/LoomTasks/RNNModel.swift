@@ -22,7 +22,10 @@ public enum RecurrentState {
 public final class RNNModel: Module {
     public let vocabSize: Int
     public let kind: RecurrentModelKind
-    public let linear: Linear
+    private let linearRef: LinearReference
+
+    /// The output layer, registered as `linear` after the recurrent layer (PyTorch's order).
+    public var linear: Linear { linearRef.linear }
     private let layerRef: LayerReference
 
     /// The recurrent layer, registered as `rnn`.
@@ -39,9 +42,10 @@ public final class RNNModel: Module {
         case .rnn: layer = RNN(inputSize: vocabSize, hiddenSize: hiddenSize, numLayers: numLayers, bidirectional: bidirectional)
         }
         layerRef = LayerReference(layer: layer)
-        linear = Linear(hiddenSize * layer.directions, vocabSize)
+        linearRef = LinearReference(linear: Linear(hiddenSize * layer.directions, vocabSize))
         super.init()
         addModule(name: "rnn", layer)
+        addModule(name: "linear", linearRef.linear)
     }
 
     /// Zero state for `batchSize` sequences: h (D·L, B, H) (and c for LSTM).
@@ -65,4 +69,5 @@ public final class RNNModel: Module {
     }
 
     private struct LayerReference { let layer: RecurrentLayer }
+    private struct LinearReference { let linear: Linear }
 }

@@ -13,7 +13,10 @@ public enum RecurrentModelKind: String, Codable, CaseIterable, Sendable {
 /// Shapes: input (B, T, F) batch-first → output (B, outputs).
 public final class SequenceRegressor: Module {
     public let kind: RecurrentModelKind
-    public let linear: Linear
+    private let linearRef: LinearReference
+
+    /// The output layer, registered as `linear` after the recurrent layer (PyTorch's order).
+    public var linear: Linear { linearRef.linear }
     private let layerRef: LayerReference
 
     /// The recurrent layer (registered under the kind's name).
@@ -29,9 +32,10 @@ public final class SequenceRegressor: Module {
         case .rnn: layer = RNN(inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, batchFirst: true, dropout: dropout)
         }
         layerRef = LayerReference(layer: layer)
-        linear = Linear(hiddenSize, outputSize)
+        linearRef = LinearReference(linear: Linear(hiddenSize, outputSize))
         super.init()
         addModule(name: kind.rawValue, layer)
+        addModule(name: "linear", linearRef.linear)
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
@@ -41,4 +45,5 @@ public final class SequenceRegressor: Module {
 
     // Registered explicitly (named by kind) rather than discovered as a property.
     private struct LayerReference { let layer: RecurrentLayer }
+    private struct LinearReference { let linear: Linear }
 }

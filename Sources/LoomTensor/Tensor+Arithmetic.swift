@@ -65,10 +65,26 @@ extension Tensor {
         }
     }
 
-    /// `a` where `condition` is non-zero, else `b` (all three broadcast).
+    /// `a` where `condition` is non-zero, else `b` (all three broadcast). Values of the branch
+    /// not taken never reach the result, so an ∞ or NaN there is harmless (unlike `a·m + b·(1−m)`).
+    /// Backward: the gradient goes to `a` where the condition holds, to `b` elsewhere.
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
-        let mask = condition.to(a.dtype).ne(0)
-        return a * mask + b * (1 - mask)
+        checkDTypes(a, b, "where")
+        let shape = broadcastShape(broadcastShape(condition.shape, a.shape), b.shape)
+        let mask = withNoGrad { condition.to(a.dtype).ne(0).expand(shape) }
+        let ea = withNoGrad { a.expand(shape) }, eb = withNoGrad { b.expand(shape) }
+        let y = Tensor(uninitialized: shape, dtype: a.dtype)
+        func run<T: TensorScalar>(_: T.Type) {
+            let m = mask.storage.pointer(T.self), pa = ea.storage.pointer(T.self), pb = eb.storage.pointer(T.self)
+            let py = y.storage.pointer(T.self)
+            for i in 0..<y.count { py[i] = m[i] != 0 ? pa[i] : pb[i] }
+        }
+        if a.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        return record("WhereBackward", y, inputs: [a, b]) { g in
+            let zero = Tensor.zeros([], dtype: g.dtype)
+            return [a.requiresGrad ? Tensor.where(mask, g, zero).sumTo(a.shape) : nil,
+                    b.requiresGrad ? Tensor.where(mask, zero, g).sumTo(b.shape) : nil]
+        }
     }
 
     // MARK: Scalars

@@ -91,6 +91,11 @@ extension Tensor {
         return fromGenerator(shape, dtype: dtype) { _ in Double(low + generator.nextInt(below: high - low)) }
     }
 
+    /// Random integers in `low..<high` from the global generator.
+    public static func randint(_ low: Int, _ high: Int, _ shape: [Int], dtype: DType = .float32) -> Tensor {
+        DefaultGenerator.withGenerator { randint(low, high, shape, dtype: dtype, generator: &$0) }
+    }
+
     /// Builds a tensor element by element from its flat row-major index.
     static func fromGenerator(_ shape: [Int], dtype: DType, _ value: (Int) -> Double) -> Tensor {
         let t = Tensor(zeros: shape, dtype: dtype)

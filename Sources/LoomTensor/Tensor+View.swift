@@ -11,7 +11,7 @@ extension Tensor {
         return Tensor.record("ViewBackward", y, inputs: [self]) { g in [g.reshape(source)] }
     }
 
-    /// Alias of ``reshape(_:)`` (storage is always contiguous, so every reshape is a view).
+    /// Alias of ``reshape(_:)-([Int])`` (storage is always contiguous, so every reshape is a view).
     public func view(_ newShape: [Int]) -> Tensor { reshape(newShape) }
     public func reshape(_ dims: Int...) -> Tensor { reshape(dims) }
     public func view(_ dims: Int...) -> Tensor { reshape(dims) }

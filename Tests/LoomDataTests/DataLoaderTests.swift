@@ -188,10 +188,10 @@ struct DataLoaderTests {
         let zeroBatch = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = DataLoader(TensorDataset(Tensor.zeros([4, 1]), Tensor.zeros([4])), batchSize: 0)
         }
-        #expect(standardError(zeroBatch).contains("batchSize should be a positive integer, got 0"))
+        #expect(stoppedWithMessage(zeroBatch, "batchSize should be a positive integer, got 0"))
         let mismatch = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = TensorDataset(Tensor.zeros([4, 1]), Tensor.zeros([3]))
         }
-        #expect(standardError(mismatch).contains("x has shape [4, 1], y has shape [3]"))
+        #expect(stoppedWithMessage(mismatch, "x has shape [4, 1], y has shape [3]"))
     }
 }

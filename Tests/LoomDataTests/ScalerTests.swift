@@ -142,15 +142,15 @@ struct ScalerTests {
         let unfitted = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = MinMaxScaler(featureRange: (-1, 1)).transform([1.0, 2.0])
         }
-        #expect(standardError(unfitted).contains("MinMaxScaler.transform: this MinMaxScaler is not fitted yet"))
+        #expect(stoppedWithMessage(unfitted, "MinMaxScaler.transform: this MinMaxScaler is not fitted yet"))
         let features = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let scaler = StandardScaler().fit([[1.0, 2.0], [3.0, 4.0]])
             _ = scaler.inverseTransform([1.0, 2.0])
         }
-        #expect(standardError(features).contains("the data has 1 feature, but the StandardScaler was fitted with 2"))
+        #expect(stoppedWithMessage(features, "the data has 1 feature, but the StandardScaler was fitted with 2"))
         let range = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = MinMaxScaler(featureRange: (1, 1))
         }
-        #expect(standardError(range).contains("minimum of desired feature range must be smaller than maximum"))
+        #expect(stoppedWithMessage(range, "minimum of desired feature range must be smaller than maximum"))
     }
 }

@@ -96,6 +96,6 @@ struct SequenceDataLoaderTests {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor.oneHot(timeMajor: Tensor(shape: [1, 2], scalars: [0, 7]), numClasses: 4)
         }
-        #expect(standardError(result).contains("token 7.0 at (0, 1) is outside 0..<4"))
+        #expect(stoppedWithMessage(result, "token 7.0 at (0, 1) is outside 0..<4"))
     }
 }

@@ -80,6 +80,12 @@ struct TensorBehaviourTests {
         #expect(Tensor([Float.nan]).tanh().scalars[0].isNaN)
     }
 
+    @Test func whereIgnoresTheBranchNotTaken() {
+        let x = Tensor([Float(-1), 0, 2])
+        let y = Tensor.where(x.gt(0), x.log(), Tensor.zeros([3]))
+        #expect(y.scalars == [0, 0, Float(0.6931472)])
+    }
+
     @Test func halfPrecisionConversion() {
         let values: [Float] = [0, -0, 1, -2.5, 65504, 1e-8, 6.1e-5, 3.14159, .infinity]
         let back = Tensor(shape: [values.count], halfBits: Tensor(values).halfBits()).scalars

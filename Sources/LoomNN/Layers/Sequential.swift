@@ -54,7 +54,7 @@ public final class Sequential: Module, Layer {
     }
 }
 
-/// Builds the layer list of ``Sequential/init(_:)-(()->[any Layer])``.
+/// Builds the layer list of ``Sequential/init(_:)-(()->[Layer])``.
 @resultBuilder
 public enum LayerBuilder {
     public static func buildExpression(_ layer: any Layer) -> [any Layer] { [layer] }

@@ -1,6 +1,6 @@
 /// The shared machinery of ``RNN``, ``LSTM`` and ``GRU``: configuration, PyTorch-named
 /// parameters, input/state validation, layer stacking, directions, inter-layer dropout and
-/// packed sequences. Each layer and direction runs as one fused op (``FusedRecurrence``).
+/// packed sequences. Each layer and direction runs as one fused op (the fused whole-sequence op).
 ///
 /// Shapes (legend: T time, B batch, I input, H hidden, H_out = projSize or H, D = 2 if
 /// bidirectional else 1, L = numLayers):

@@ -53,14 +53,17 @@ open class LRScheduler {
 
     /// Restores a position saved by ``stateDict()`` and sets the learning rates of that epoch.
     open func loadStateDict(_ state: SchedulerState) throws {
-        let kind = String(describing: type(of: self))
-        guard state.kind == kind else { throw SchedulerStateError.kindMismatch(expected: kind, found: state.kind) }
-        guard state.baseLRs.count == optimizer.paramGroups.count else {
-            throw SchedulerStateError.groupMismatch(expected: optimizer.paramGroups.count, found: state.baseLRs.count)
-        }
+        try validate(state)
         baseLRs = state.baseLRs
         lastEpoch = state.lastEpoch
         apply()
+    }
+}
+
+extension LRScheduler {
+    /// Throws unless ``loadStateDict(_:)`` would succeed; changes nothing.
+    public func validate(_ state: SchedulerState) throws {
+        try state.validate(kind: String(describing: type(of: self)), groups: optimizer.paramGroups.count)
     }
 }
 
@@ -72,6 +75,20 @@ public struct SchedulerState: Codable, Equatable, Sendable {
     public var baseLRs: [Double]
     /// Further numbers a scheduler keeps (``ReduceLROnPlateau``'s best value and counters).
     public var values: [String: Double] = [:]
+
+    /// Checks what every scheduler needs (a state read from a file may hold anything): the kind,
+    /// one base rate per group, rates finite and ≥ 0, and an epoch from −1 up to 2⁵³ (so stepping
+    /// on cannot overflow).
+    func validate(kind expected: String, groups: Int) throws(SchedulerStateError) {
+        guard kind == expected else { throw .kindMismatch(expected: expected, found: kind) }
+        guard baseLRs.count == groups else { throw .groupMismatch(expected: groups, found: baseLRs.count) }
+        guard (-1...(1 << 53)).contains(lastEpoch) else {
+            throw .invalidValue(name: "lastEpoch", value: Double(lastEpoch), expected: "an epoch from -1 to 2^53")
+        }
+        for (g, lr) in baseLRs.enumerated() where !(lr.isFinite && lr >= 0) {
+            throw .invalidValue(name: "baseLRs[\(g)]", value: lr, expected: "a finite learning rate ≥ 0")
+        }
+    }
 }
 
 /// Why a scheduler state could not be loaded.
@@ -79,9 +96,12 @@ public enum SchedulerStateError: Error, CustomStringConvertible, Equatable {
     case kindMismatch(expected: String, found: String)
     case groupMismatch(expected: Int, found: Int)
     case missingValue(String)
+    case invalidValue(name: String, value: Double, expected: String)
 
     public var description: String {
         switch self {
+        case .invalidValue(let name, let value, let expected):
+            return "scheduler state: '\(name)' is \(value), expected \(expected)"
         case .kindMismatch(let e, let f): return "scheduler state: saved by \(f), cannot load into \(e)"
         case .groupMismatch(let e, let f): return "scheduler state: saved for \(f) parameter groups, the optimizer has \(e)"
         case .missingValue(let k): return "scheduler state: missing value '\(k)'"
@@ -96,6 +116,8 @@ public protocol LearningRateScheduler: AnyObject {
     var optimizer: Optimizer { get }
     var lastLR: [Double] { get }
     func stateDict() -> SchedulerState
+    /// Throws unless ``loadStateDict(_:)`` would succeed; changes nothing.
+    func validate(_ state: SchedulerState) throws
     func loadStateDict(_ state: SchedulerState) throws
 }
 

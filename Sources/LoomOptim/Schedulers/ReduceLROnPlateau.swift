@@ -97,17 +97,27 @@ public final class ReduceLROnPlateau {
                                 "cooldownCounter": Double(cooldownCounter)])
     }
 
-    /// Restores a position saved by ``stateDict()``, including the learning rates.
-    public func loadStateDict(_ state: SchedulerState) throws {
-        guard state.kind == "ReduceLROnPlateau" else {
-            throw SchedulerStateError.kindMismatch(expected: "ReduceLROnPlateau", found: state.kind)
-        }
-        guard state.baseLRs.count == optimizer.paramGroups.count else {
-            throw SchedulerStateError.groupMismatch(expected: optimizer.paramGroups.count, found: state.baseLRs.count)
-        }
+    /// Throws unless ``loadStateDict(_:)`` would succeed; changes nothing.
+    public func validate(_ state: SchedulerState) throws {
+        try state.validate(kind: "ReduceLROnPlateau", groups: optimizer.paramGroups.count)
         for key in ["best", "numBadEpochs", "cooldownCounter"] where state.values[key] == nil {
             throw SchedulerStateError.missingValue(key)
         }
+        if state.values["best"]!.isNaN {
+            throw SchedulerStateError.invalidValue(name: "best", value: .nan, expected: "a number or ±inf")
+        }
+        // Counters are stored as Double; converting NaN or a huge value to Int would trap.
+        for key in ["numBadEpochs", "cooldownCounter"] {
+            let v = state.values[key]!
+            guard v >= 0 && v <= Double(Int32.max) && v.rounded() == v else {
+                throw SchedulerStateError.invalidValue(name: key, value: v, expected: "a whole number from 0 to 2^31 - 1")
+            }
+        }
+    }
+
+    /// Restores a position saved by ``stateDict()``, including the learning rates.
+    public func loadStateDict(_ state: SchedulerState) throws {
+        try validate(state)
         best = state.values["best"]!
         numBadEpochs = Int(state.values["numBadEpochs"]!)
         cooldownCounter = Int(state.values["cooldownCounter"]!)

@@ -28,6 +28,35 @@ static inline void store(float *restrict dst, const float *restrict src, size_t 
     }
 }
 
+// One block of an LSTM row: `len` valid elements computed over exactly W lanes (W is a
+// constant after inlining: LANES, or LANES / 2 for a row's short last block, which halves the
+// wasted lanes when H is not a multiple of LANES, e.g. H = 20 or 50).
+static inline __attribute__((always_inline))
+void lstm_block(float *restrict gi, float *restrict gf, float *restrict gg, float *restrict go, const float *restrict cp,
+                float *restrict cr, float *restrict tr, float *restrict mr, size_t len, const size_t W) {
+    float i[LANES], f[LANES], g[LANES], o[LANES], cv[LANES], t[LANES], mv[LANES];
+    if (len == W) {
+        for (size_t k = 0; k < W; k++) { i[k] = gi[k]; f[k] = gf[k]; g[k] = gg[k]; o[k] = go[k]; cv[k] = cp[k]; }
+    } else {
+        for (size_t k = 0; k < W; k++) {
+            i[k] = k < len ? gi[k] : 0.0f; f[k] = k < len ? gf[k] : 0.0f; g[k] = k < len ? gg[k] : 0.0f;
+            o[k] = k < len ? go[k] : 0.0f; cv[k] = k < len ? cp[k] : 0.0f;
+        }
+    }
+    for (size_t k = 0; k < W; k++) {
+        i[k] = loom_sigmoid1(i[k]); f[k] = loom_sigmoid1(f[k]);
+        g[k] = loom_tanh1(g[k]); o[k] = loom_sigmoid1(o[k]);
+        cv[k] = f[k] * cv[k] + i[k] * g[k];
+        t[k] = loom_tanh1(cv[k]);
+        mv[k] = o[k] * t[k];
+    }
+    if (len == W) {
+        for (size_t k = 0; k < W; k++) { gi[k] = i[k]; gf[k] = f[k]; gg[k] = g[k]; go[k] = o[k]; cr[k] = cv[k]; tr[k] = t[k]; mr[k] = mv[k]; }
+    } else {
+        for (size_t k = 0; k < len; k++) { gi[k] = i[k]; gf[k] = f[k]; gg[k] = g[k]; go[k] = o[k]; cr[k] = cv[k]; tr[k] = t[k]; mr[k] = mv[k]; }
+    }
+}
+
 LOOM_CLONES
 void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size_t ldcprev, float *restrict c, size_t ldc,
                         float *restrict tc, float *restrict m, size_t ldm, size_t n, size_t H) {
@@ -35,19 +64,13 @@ void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size
         float *gi = gates + r * 4 * H, *gf = gi + H, *gg = gf + H, *go = gg + H;
         const float *cp = cprev + r * ldcprev;
         float *cr = c + r * ldc, *tr = tc + r * H, *mr = m + r * ldm;
-        for (size_t j = 0; j < H; j += LANES) {
-            size_t len = H - j < LANES ? H - j : LANES;
-            float i[LANES], f[LANES], g[LANES], o[LANES], cv[LANES], t[LANES], mv[LANES];
-            load(i, gi + j, len); load(f, gf + j, len); load(g, gg + j, len); load(o, go + j, len); load(cv, cp + j, len);
-            for (size_t k = 0; k < LANES; k++) {
-                i[k] = loom_sigmoid1(i[k]); f[k] = loom_sigmoid1(f[k]);
-                g[k] = loom_tanh1(g[k]); o[k] = loom_sigmoid1(o[k]);
-                cv[k] = f[k] * cv[k] + i[k] * g[k];
-                t[k] = loom_tanh1(cv[k]);
-                mv[k] = o[k] * t[k];
-            }
-            store(gi + j, i, len); store(gf + j, f, len); store(gg + j, g, len); store(go + j, o, len);
-            store(cr + j, cv, len); store(tr + j, t, len); store(mr + j, mv, len);
+        size_t j = 0;
+        for (; j + LANES <= H; j += LANES) lstm_block(gi + j, gf + j, gg + j, go + j, cp + j, cr + j, tr + j, mr + j, LANES, LANES);
+        size_t rest = H - j;
+        if (rest > LANES / 2) {
+            lstm_block(gi + j, gf + j, gg + j, go + j, cp + j, cr + j, tr + j, mr + j, rest, LANES);
+        } else if (rest > 0) {
+            lstm_block(gi + j, gf + j, gg + j, go + j, cp + j, cr + j, tr + j, mr + j, rest, LANES / 2);
         }
     }
 }

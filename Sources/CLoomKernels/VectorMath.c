@@ -17,6 +17,27 @@ void loom_sigmoid_f32(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = loom_sigmoid1(x[i]);
 }
 
+LOOM_CLONES
+void loom_add_row_bias_f32(float *restrict x, size_t rows, size_t cols, const float *restrict b1, const float *restrict b2) {
+    for (size_t r = 0; r < rows; r++) {
+        float *restrict row = x + r * cols;
+        if (b2) {
+            for (size_t j = 0; j < cols; j++) row[j] = (row[j] + b1[j]) + b2[j];
+        } else {
+            for (size_t j = 0; j < cols; j++) row[j] += b1[j];
+        }
+    }
+}
+
+LOOM_CLONES
+void loom_column_sums_f32(const float *restrict x, size_t rows, size_t cols, float *restrict out) {
+    for (size_t j = 0; j < cols; j++) out[j] = 0.0f;
+    for (size_t r = 0; r < rows; r++) {
+        const float *restrict row = x + r * cols;
+        for (size_t j = 0; j < cols; j++) out[j] += row[j];
+    }
+}
+
 int loom_set_flush_denormals(int on) {
 #if defined(__x86_64__) || defined(__i386__)
     unsigned int csr = _mm_getcsr();

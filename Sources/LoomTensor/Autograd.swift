@@ -87,26 +87,41 @@ extension Tensor {
     }
 
     private func runBackward(seed: Tensor, retainGraph: Bool) {
-        // Topological order of the tensors reachable through grad nodes (iterative DFS).
-        var order: [Tensor] = []
-        var visited = Set<ObjectIdentifier>()
-        var stack: [(Tensor, Bool)] = [(self, false)]
-        while let (t, expanded) = stack.popLast() {
-            if expanded { order.append(t); continue }
+        // Every tensor reachable through grad nodes gets a slot (one hash lookup per edge);
+        // visited flags and pending gradients live in arrays indexed by slot.
+        var slots: [ObjectIdentifier: Int] = [:]
+        var tensors: [Tensor] = []
+        var visited: [Bool] = []
+        func slot(_ t: Tensor) -> Int {
             let id = ObjectIdentifier(t)
-            if visited.contains(id) { continue }
-            visited.insert(id)
-            stack.append((t, true))
-            if let node = t.gradFn {
-                for input in node.inputs where input.requiresGrad && !visited.contains(ObjectIdentifier(input)) {
-                    stack.append((input, false))
+            if let s = slots[id] { return s }
+            let s = tensors.count
+            slots[id] = s
+            tensors.append(t)
+            visited.append(false)
+            return s
+        }
+        // Topological order (iterative DFS, post-order; a tensor is marked when expanded).
+        var order: [Int] = []
+        var stack: [(Int, Bool)] = [(slot(self), false)]
+        while let (i, expanded) = stack.popLast() {
+            if expanded { order.append(i); continue }
+            if visited[i] { continue }
+            visited[i] = true
+            stack.append((i, true))
+            if let node = tensors[i].gradFn {
+                for input in node.inputs where input.requiresGrad {
+                    let j = slot(input)
+                    if !visited[j] { stack.append((j, false)) }
                 }
             }
         }
-        var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
-        for t in order.reversed() {
-            let id = ObjectIdentifier(t)
-            guard let g = grads.removeValue(forKey: id) else { continue }
+        var grads = [Tensor?](repeating: nil, count: tensors.count)
+        grads[0] = seed
+        for i in order.reversed() {
+            guard let g = grads[i] else { continue }
+            grads[i] = nil
+            let t = tensors[i]
             guard let node = t.gradFn else {
                 if t.requiresGrad { t.accumulateGrad(g) }
                 continue
@@ -124,11 +139,11 @@ extension Tensor {
                 guard input.requiresGrad, let ig else { continue }
                 precondition(ig.shape == input.shape,
                              "\(node.name): gradient shape \(ig.shape) differs from input shape \(input.shape)")
-                let key = ObjectIdentifier(input)
-                if let existing = grads[key] {
-                    grads[key] = existing + ig
+                let j = slots[ObjectIdentifier(input)]!
+                if let existing = grads[j] {
+                    grads[j] = existing + ig
                 } else {
-                    grads[key] = ig
+                    grads[j] = ig
                 }
             }
             if !retainGraph { node.release() }

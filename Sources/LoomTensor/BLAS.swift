@@ -12,6 +12,15 @@ public enum BLAS {
                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
         if m == 0 || n == 0 { return }
         if k == 0 { scaleOutput(c, m, n, ldc, beta); return }
+        if m == 1 && !transA {
+            // A single row times a matrix is a matrix-vector product; OpenBLAS's GEMM would
+            // pack both operands for it (recurrent steps with batch 1 are all of this shape).
+            // y is zeroed first for beta = 0: BLAS implementations differ on 0·NaN there.
+            if beta == 0 { c.update(repeating: 0, count: n) }
+            cblas_sgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, blasInt(transB ? n : k), blasInt(transB ? k : n),
+                        alpha, b, blasInt(ldb), a, 1, beta, c, 1)
+            return
+        }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     blasInt(m), blasInt(n), blasInt(k), alpha, a, blasInt(lda), b, blasInt(ldb), beta, c, blasInt(ldc))
     }
@@ -21,6 +30,12 @@ public enum BLAS {
                             beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int) {
         if m == 0 || n == 0 { return }
         if k == 0 { scaleOutput(c, m, n, ldc, beta); return }
+        if m == 1 && !transA {
+            if beta == 0 { c.update(repeating: 0, count: n) }
+            cblas_dgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, blasInt(transB ? n : k), blasInt(transB ? k : n),
+                        alpha, b, blasInt(ldb), a, 1, beta, c, 1)
+            return
+        }
         cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     blasInt(m), blasInt(n), blasInt(k), alpha, a, blasInt(lda), b, blasInt(ldb), beta, c, blasInt(ldc))
     }

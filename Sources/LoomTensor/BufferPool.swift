@@ -8,7 +8,7 @@ import Synchronization
 /// least ``minimumBytes`` wait here, keyed by exact size, until a tensor of that size is made
 /// again. The pool holds at most ``capacityBytes`` in total and ``perSizeLimit`` buffers of a size.
 enum BufferPool {
-    static let minimumBytes = 16 * 1024
+    static let minimumBytes = 1024
     static let capacityBytes = 512 * 1024 * 1024
     static let perSizeLimit = 16
 

@@ -81,3 +81,37 @@ extension Tensor {
         return (0..<shape[d]).map { select(d, $0) }
     }
 }
+
+extension Tensor {
+    /// Cuts a 1-d tensor into consecutive pieces that share its memory (no copy), reshaped to
+    /// `shapes`; the pieces' element counts must add up to `count`. For ops that compute several
+    /// outputs as one recorded result (a fused recurrence's output, h_n and c_n). Backward of a
+    /// piece: its gradient placed at its offset in zeros of the whole.
+    package func windows(_ shapes: [[Int]]) -> [Tensor] {
+        precondition(rank == 1, "windows: expects a 1-d tensor, got shape \(shape)")
+        let counts = shapes.map(Tensor.elementCount)
+        precondition(counts.reduce(0, +) == count, "windows: pieces \(shapes) do not add up to \(count) elements")
+        var pieces: [Tensor] = []
+        var offset = 0
+        let whole = count, dt = dtype
+        for (pieceShape, n) in zip(shapes, counts) {
+            let piece = Tensor(shape: pieceShape, storage: TensorStorage(window: storage, offset: offset, count: n))
+            let at = offset
+            pieces.append(Tensor.record("SplitBackward", piece, inputs: [self]) { g in
+                [Tensor.placed(g, at: at, inWhole: whole, dtype: dt)]
+            })
+            offset += n
+        }
+        return pieces
+    }
+
+    /// Zeros of `whole` elements with `g`'s elements copied in at `offset`.
+    private static func placed(_ g: Tensor, at offset: Int, inWhole whole: Int, dtype: DType) -> Tensor {
+        let out = Tensor.zeros([whole], dtype: dtype)
+        (out.storage.raw + offset * dtype.byteSize).copyMemory(from: g.storage.raw, byteCount: g.count * dtype.byteSize)
+        let pieceShape = g.shape
+        return Tensor.record("PlaceBackward", out, inputs: [g]) { gg in
+            [gg.narrow(0, start: offset, length: Tensor.elementCount(pieceShape)).reshape(pieceShape)]
+        }
+    }
+}

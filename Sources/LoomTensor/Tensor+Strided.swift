@@ -7,8 +7,17 @@ extension Tensor {
         precondition(outShape.count == strides.count)
         let y = Tensor(uninitialized: outShape, dtype: dtype)
         func run<T: TensorScalar>(_: T.Type) {
-            Tensor.walkView(outShape, strides, offset) { o, i in
-                y.storage.pointer(T.self)[o] = storage.pointer(T.self)[i]
+            let src = storage.pointer(T.self), dst = y.storage.pointer(T.self)
+            if let (rows, cols, ld) = Tensor.transposedMatrix(outShape, strides) {
+                Tensor.transposeCopy(src + offset, rows: rows, cols: cols, ld: ld, into: dst)
+                return
+            }
+            Tensor.walkRuns(outShape, strides, offset) { o, i, length, step in
+                if step == 1 {
+                    (dst + o).update(from: src + i, count: length)
+                } else {
+                    for k in 0..<length { dst[o + k] = src[i + k * step] }
+                }
             }
         }
         if dtype == .float32 { run(Float.self) } else { run(Double.self) }
@@ -24,7 +33,9 @@ extension Tensor {
         let out = Tensor.zeros(shape, dtype: dtype)
         func run<T: TensorScalar>(_: T.Type) {
             let src = g.storage.pointer(T.self), dst = out.storage.pointer(T.self)
-            Tensor.walkView(g.shape, strides, offset) { o, i in dst[i] += src[o] }
+            Tensor.walkRuns(g.shape, strides, offset) { o, i, length, step in
+                for k in 0..<length { dst[i + k * step] += src[o + k] }
+            }
         }
         if dtype == .float32 { run(Float.self) } else { run(Double.self) }
         return Tensor.record("ScatterBackward", out, inputs: [g]) { gg in
@@ -32,26 +43,77 @@ extension Tensor {
         }
     }
 
-    /// Calls `body(outputIndex, inputIndex)` for every element of a view in row-major order.
+    /// When a view reads a row-major (cols × rows) matrix (leading dimension `ld`) column by
+    /// column — a matrix transpose, possibly after dropping size-1 dimensions — returns
+    /// (rows, cols, ld) of the output; nil for any other view.
+    static func transposedMatrix(_ shape: [Int], _ strides: [Int]) -> (Int, Int, Int)? {
+        var dims: [(size: Int, stride: Int)] = []
+        for d in 0..<shape.count where shape[d] != 1 { dims.append((shape[d], strides[d])) }
+        guard dims.count == 2, dims[0].stride == 1, dims[1].stride >= dims[0].size, dims[1].size >= 8, dims[0].size >= 8 else {
+            return nil
+        }
+        return (dims[0].size, dims[1].size, dims[1].stride)
+    }
+
+    /// dst (rows × cols, row-major) = transpose of src (cols × rows, leading dimension ld),
+    /// in tiles so that both sides stay in cache.
+    static func transposeCopy<T>(_ src: UnsafeMutablePointer<T>, rows: Int, cols: Int, ld: Int, into dst: UnsafeMutablePointer<T>) {
+        let tile = 16
+        var i0 = 0
+        while i0 < rows {
+            let i1 = Swift.min(i0 + tile, rows)
+            var j0 = 0
+            while j0 < cols {
+                let j1 = Swift.min(j0 + tile, cols)
+                for j in j0..<j1 {
+                    let s = src + j * ld
+                    for i in i0..<i1 { dst[i * cols + j] = s[i] }
+                }
+                j0 = j1
+            }
+            i0 = i1
+        }
+    }
+
+    /// Visits a view in row-major order as runs of its innermost (coalesced) dimension:
+    /// `body(outputIndex, inputIndex, length, inputStep)` covers outputs `outputIndex ..<
+    /// outputIndex + length`, read from `inputIndex + k·inputStep`. Dimensions of size 1 are
+    /// dropped and neighbours that are contiguous with each other merged first, so a slice of
+    /// whole rows is one run; the visiting order is the same as element by element.
     @inline(__always)
-    static func walkView(_ shape: [Int], _ strides: [Int], _ offset: Int, _ body: (Int, Int) -> Void) {
+    static func walkRuns(_ shape: [Int], _ strides: [Int], _ offset: Int, _ body: (Int, Int, Int, Int) -> Void) {
         let n = elementCount(shape)
         if n == 0 { return }
-        let rank = shape.count
-        if rank == 0 { body(0, offset); return }
-        let inner = shape[rank - 1], innerStride = strides[rank - 1]
+        // Coalesce: (size, stride) pairs from the outermost dimension inwards.
+        var dims: [(size: Int, stride: Int)] = []
+        dims.reserveCapacity(shape.count)
+        for d in 0..<shape.count where shape[d] != 1 {
+            if let last = dims.last, last.stride == strides[d] * shape[d] {
+                dims[dims.count - 1] = (last.size * shape[d], strides[d])
+            } else {
+                dims.append((shape[d], strides[d]))
+            }
+        }
+        guard let inner = dims.popLast() else { body(0, offset, 1, 1); return }
+        if dims.isEmpty { body(0, offset, inner.size, inner.stride); return }
+        if dims.count == 1 {
+            let outer = dims[0]
+            for r in 0..<outer.size { body(r * inner.size, offset + r * outer.stride, inner.size, inner.stride) }
+            return
+        }
+        let rank = dims.count
         var index = [Int](repeating: 0, count: rank)
         var base = offset
         var o = 0
         while o < n {
-            var i = base
-            for _ in 0..<inner { body(o, i); o += 1; i += innerStride }
-            var d = rank - 2
+            body(o, base, inner.size, inner.stride)
+            o += inner.size
+            var d = rank - 1
             while d >= 0 {
                 index[d] += 1
-                base += strides[d]
-                if index[d] < shape[d] { break }
-                base -= strides[d] * shape[d]
+                base += dims[d].stride
+                if index[d] < dims[d].size { break }
+                base -= dims[d].stride * dims[d].size
                 index[d] = 0
                 d -= 1
             }

@@ -9,6 +9,9 @@ public final class TensorStorage: @unchecked Sendable {
     public let dtype: DType
     public let count: Int
     public let raw: UnsafeMutableRawPointer
+    /// For a storage that is a window of another one: the storage that owns the memory (kept
+    /// alive by this reference). nil when this storage owns `raw`.
+    private let owner: TensorStorage?
 
     public init(dtype: DType, count: Int, zeroed: Bool = true) {
         precondition(count >= 0, "TensorStorage: negative element count \(count)")
@@ -16,10 +19,24 @@ public final class TensorStorage: @unchecked Sendable {
         self.count = count
         let bytes = max(1, count * dtype.byteSize)
         raw = BufferPool.allocate(byteCount: bytes)
+        owner = nil
         if zeroed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
     }
 
-    deinit { BufferPool.release(raw, byteCount: max(1, count * dtype.byteSize)) }
+    /// Elements `offset ..< offset + count` of `parent`, sharing its memory (no copy).
+    /// Internal: for ops whose single recorded result is split into several outputs.
+    init(window parent: TensorStorage, offset: Int, count: Int) {
+        precondition(offset >= 0 && count >= 0 && offset + count <= parent.count,
+                     "TensorStorage: window \(offset)..<\(offset + count) outside a storage of \(parent.count) elements")
+        dtype = parent.dtype
+        self.count = count
+        raw = parent.raw + offset * parent.dtype.byteSize
+        owner = parent.owner ?? parent
+    }
+
+    deinit {
+        if owner == nil { BufferPool.release(raw, byteCount: max(1, count * dtype.byteSize)) }
+    }
 
     @inline(__always)
     public func pointer<T: TensorScalar>(_: T.Type) -> UnsafeMutablePointer<T> {

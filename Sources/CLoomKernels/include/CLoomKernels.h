@@ -18,6 +18,12 @@ void loom_tanh_f32(const float *x, float *y, size_t n);
 /// y[i] = 1 / (1 + exp(-x[i])). x and y may alias.
 void loom_sigmoid_f32(const float *x, float *y, size_t n);
 
+/// x[r·cols + j] += b1[j], then += b2[j] when b2 is not NULL (two roundings, as two passes
+/// would give), for a row-major rows × cols matrix x.
+void loom_add_row_bias_f32(float *x, size_t rows, size_t cols, const float *b1, const float *b2);
+/// out[j] = Σ_r x[r·cols + j], summed in row order (the order of a row-by-row loop).
+void loom_column_sums_f32(const float *x, size_t rows, size_t cols, float *out);
+
 /// Turns flush-to-zero and denormals-are-zero on (1) or off (0) for the calling thread.
 /// Returns the previous setting. No-op (returns 0) where the CPU has no such mode.
 int loom_set_flush_denormals(int on);

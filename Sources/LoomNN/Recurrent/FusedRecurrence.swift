@@ -1,3 +1,5 @@
+import CLoomKernels
+
 /// One recurrent layer in one direction over a packed stream, as a single autograd op.
 ///
 /// Forward: one GEMM projects every time step's input (`X·W_ihᵀ + biases`); then per step one
@@ -26,18 +28,15 @@ enum FusedRecurrence {
         for t in present {
             precondition(t.dtype == dt, "\(kind.name): all inputs and weights must have the same dtype; data is \(dt), found \(t.dtype)")
         }
+        // One flat result [output | h_n | c_n] so that a single node carries the whole op; the
+        // forward pass writes straight into its three windows.
+        var shapes = [[N, hOut], [B, hOut]]
+        if kind == .lstm { shapes.append([B, H]) }
+        let flat = Tensor(uninitialized: [shapes.reduce(0) { $0 + $1.reduce(1, *) }], dtype: dt)
+        let parts = flat.detach().windows(shapes)
         let forward = dt == .float32
-            ? forwardPass(Float.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad)
-            : forwardPass(Double.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad)
-        // One flat result [output | h_n | c_n] so that a single node carries the whole op.
-        let flat = Tensor(uninitialized: [N * hOut + B * hOut + (kind == .lstm ? B * H : 0)], dtype: dt)
-        var parts = [forward.output, forward.h]
-        if let c = forward.c { parts.append(c) }
-        var at = 0
-        for p in parts {
-            (flat.storage.raw + at * dt.byteSize).copyMemory(from: p.storage.raw, byteCount: p.count * dt.byteSize)
-            at += p.count
-        }
+            ? forwardPass(Float.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad, into: parts)
+            : forwardPass(Double.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad, into: parts)
         let recorded = Tensor.record("\(kind.name)Backward", flat, inputs: present) { g in
             let grads = dt == .float32
                 ? backwardPass(Float.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B)
@@ -47,10 +46,8 @@ enum FusedRecurrence {
             return out
         }
         guard recorded.gradFn != nil else { return (forward.output, forward.h, forward.c) }
-        let output = recorded.narrow(0, start: 0, length: N * hOut).reshape([N, hOut])
-        let h = recorded.narrow(0, start: N * hOut, length: B * hOut).reshape([B, hOut])
-        let c = kind == .lstm ? recorded.narrow(0, start: N * hOut + B * hOut, length: B * H).reshape([B, H]) : nil
-        return (output, h, c)
+        let pieces = recorded.windows(shapes)
+        return (pieces[0], pieces[1], kind == .lstm ? pieces[2] : nil)
     }
 
     /// What the forward pass keeps for the backward pass.
@@ -77,7 +74,7 @@ enum FusedRecurrence {
 
     private static func forwardPass<T: TensorScalar>(_: T.Type, _ kind: RecurrentKind, _ data: Tensor, _ batchSizes: [Int],
                                                      _ reverse: Bool, _ h0: Tensor, _ c0: Tensor?, _ w: RecurrentWeights,
-                                                     H: Int, hOut: Int, save: Bool) -> Saved {
+                                                     H: Int, hOut: Int, save: Bool, into parts: [Tensor]) -> Saved {
         let N = data.shape[0], I = data.shape[1], B = batchSizes.first ?? 0
         let G = kind.gateCount * H
         let dt = data.dtype
@@ -86,19 +83,37 @@ enum FusedRecurrence {
         let xproj = Tensor(uninitialized: [N, G], dtype: dt)
         BLAS.gemm(T.self, transA: false, transB: true, m: N, n: G, k: I, a: p(data), lda: I, b: p(w.wIH), ldb: I,
                   c: p(xproj), ldc: G)
-        addRowBias(T.self, p(xproj), rows: N, cols: G, w.bIH)
-        if kind != .gru { addRowBias(T.self, p(xproj), rows: N, cols: G, w.bHH) }
+        addRowBiases(T.self, p(xproj), rows: N, cols: G, w.bIH, kind != .gru ? w.bHH : nil)
 
-        let output = Tensor(uninitialized: [N, hOut], dtype: dt)
-        let h = h0.detach().clone()
-        let c = c0.map { $0.detach().clone() }
+        // parts: windows of the op's flat result, (N, H_out), (B, H_out) and (B, H) for LSTM.
+        let output = parts[0], h = parts[1]
+        p(h).update(from: p(h0), count: B * hOut)
+        let c: Tensor? = kind == .lstm ? parts[2] : nil
+        if let c, let c0 { p(c).update(from: p(c0), count: B * H) }
         let hPrev = save ? Tensor(uninitialized: [N, hOut], dtype: dt) : nil
         let cPrev = kind == .lstm ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil
         let tanhC = kind == .lstm ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil
         let m = kind == .lstm && w.wHR != nil ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil
         let hg = kind == .gru ? Tensor(uninitialized: [save ? N : B, G], dtype: dt) : nil
         let offs = offsets(batchSizes)
-        let ph = p(h), po = p(output), px = p(xproj), pwhh = p(w.wHH)
+        let ph = p(h), po = p(output), px = p(xproj)
+        // The per-step product h·W_hhᵀ. For small products OpenBLAS has direct (unpacked)
+        // kernels, but only for some layouts: a row-major X·Wᵀ maps to its "TN" case, which it
+        // refuses when the output has more than 1200 elements, and then packs both operands on
+        // every step. So small products use a transposed copy of W_hh, (H_out, G), made once per
+        // call, and run as a plain X·Wt ("NN"), which the direct kernels take. With batch 1 the
+        // product is a matrix-vector one (BLAS.gemm runs GEMV) and needs no copy.
+        let smallProduct = B > 1 && B * G * hOut <= 1_000_000
+        let wHHt = smallProduct ? w.wHH.detach().t() : nil
+        func recurrentProduct(n: Int, beta: T, c: UnsafeMutablePointer<T>) {
+            if let wHHt {
+                BLAS.gemm(T.self, transA: false, transB: false, m: n, n: G, k: hOut, a: ph, lda: hOut, b: p(wHHt), ldb: G,
+                          beta: beta, c: c, ldc: G)
+            } else {
+                BLAS.gemm(T.self, transA: false, transB: true, m: n, n: G, k: hOut, a: ph, lda: hOut, b: p(w.wHH), ldb: hOut,
+                          beta: beta, c: c, ldc: G)
+            }
+        }
         for t in stepOrder(batchSizes.count, reverse: reverse) {
             let n = batchSizes[t], off = offs[t]
             if n == 0 { continue }
@@ -111,8 +126,7 @@ enum FusedRecurrence {
                 let pc = p(c!)
                 let pcPrev = p(cPrev!) + scratchRow * H
                 pcPrev.update(from: pc, count: n * H)
-                BLAS.gemm(T.self, transA: false, transB: true, m: n, n: G, k: hOut, a: ph, lda: hOut, b: pwhh, ldb: hOut,
-                          beta: 1, c: gates, ldc: G)
+                recurrentProduct(n: n, beta: 1, c: gates)
                 let tc = p(tanhC!) + scratchRow * H
                 if let m, let wHR = w.wHR {
                     let pm = p(m) + scratchRow * H
@@ -128,12 +142,10 @@ enum FusedRecurrence {
                     let pb = p(bHH)
                     for r in 0..<n { (phg + r * G).update(from: pb, count: G) }
                 }
-                BLAS.gemm(T.self, transA: false, transB: true, m: n, n: G, k: hOut, a: ph, lda: hOut, b: pwhh, ldb: hOut,
-                          beta: w.bHH == nil ? 0 : 1, c: phg, ldc: G)
+                recurrentProduct(n: n, beta: w.bHH == nil ? 0 : 1, c: phg)
                 StepKernels.gruStep(gates, hg: phg, hprev: ph, ldhprev: hOut, h: po + off * hOut, ldh: hOut, n: n, H: H)
             case .rnn(let act):
-                BLAS.gemm(T.self, transA: false, transB: true, m: n, n: G, k: hOut, a: ph, lda: hOut, b: pwhh, ldb: hOut,
-                          beta: 1, c: gates, ldc: G)
+                recurrentProduct(n: n, beta: 1, c: gates)
                 StepKernels.rnnStep(gates, ld: G, n: n, H: H, relu: act == .relu)
                 (po + off * hOut).update(from: gates, count: n * hOut)
             }
@@ -141,6 +153,18 @@ enum FusedRecurrence {
         }
         return Saved(output: output, h: h, c: c, gates: save ? xproj : nil, hPrev: hPrev, cPrev: save ? cPrev : nil,
                      tanhC: save ? tanhC : nil, m: save ? m : nil, hg: save ? hg : nil)
+    }
+
+    /// x[r, :] += first, then += second (either may be absent).
+    private static func addRowBiases<T: TensorScalar>(_: T.Type, _ x: UnsafeMutablePointer<T>, rows: Int, cols: Int,
+                                                      _ first: Tensor?, _ second: Tensor?) {
+        if T.self == Float.self, let b1 = first ?? second {
+            loom_add_row_bias_f32(UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self), rows, cols,
+                                  b1.storage.pointer(Float.self), first == nil ? nil : second?.storage.pointer(Float.self))
+            return
+        }
+        addRowBias(T.self, x, rows: rows, cols: cols, first)
+        addRowBias(T.self, x, rows: rows, cols: cols, second)
     }
 
     private static func addRowBias<T: TensorScalar>(_: T.Type, _ x: UnsafeMutablePointer<T>, rows: Int, cols: Int, _ bias: Tensor?) {
@@ -155,6 +179,10 @@ enum FusedRecurrence {
     private static func columnSums<T: TensorScalar>(_: T.Type, _ x: Tensor) -> Tensor {
         let rows = x.shape[0], cols = x.shape[1]
         let out = Tensor(zeros: [cols], dtype: x.dtype)
+        if T.self == Float.self {
+            loom_column_sums_f32(x.storage.pointer(Float.self), rows, cols, out.storage.pointer(Float.self))
+            return out
+        }
         let px = x.storage.pointer(T.self), po = out.storage.pointer(T.self)
         for r in 0..<rows {
             let row = px + r * cols

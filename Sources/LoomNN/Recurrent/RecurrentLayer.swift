@@ -151,12 +151,16 @@ open class RecurrentLayer: Module {
     private func runStack(_ data: Tensor, batchSizes: [Int], h0: Tensor, c0: Tensor?) -> (Tensor, Tensor, Tensor?) {
         var layerInput = data
         var hs: [Tensor] = [], cs: [Tensor] = []
+        // Each layer and direction's initial state: a window of h0/c0 (one op, no copies).
+        let count = numLayers * directions
+        let h0s = h0.reshape([-1]).windows(Array(repeating: Array(h0.shape.dropFirst()), count: count))
+        let c0s = c0.map { $0.reshape([-1]).windows(Array(repeating: Array($0.shape.dropFirst()), count: count)) }
         for layer in 0..<numLayers {
             var outs: [Tensor] = []
             for direction in 0..<directions {
                 let k = layer * directions + direction
                 let r = FusedRecurrence.run(kind, data: layerInput, batchSizes: batchSizes, reverse: direction == 1,
-                                            h0: h0[k], c0: c0?[k], weights: weights[layer][direction])
+                                            h0: h0s[k], c0: c0s?[k], weights: weights[layer][direction])
                 outs.append(r.output)
                 hs.append(r.h)
                 if let c = r.c { cs.append(c) }

@@ -52,16 +52,8 @@ extension Tensor {
                        backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         guard GradMode.enabled, inputs.contains(where: { $0.requiresGrad }) else { return result }
         result.gradFn = GradNode(name: name, inputs: inputs, backward: backward)
-        result._setRequiresGradForResult()
+        result.requiresGradFlag = true      // a recorded result requires grad (not a leaf)
         return result
-    }
-
-    fileprivate func _setRequiresGradForResult() {
-        // A recorded result requires grad; bypasses the leaf-only check of the setter.
-        let node = gradFn
-        gradFn = nil
-        requiresGrad = true
-        gradFn = node
     }
 
     /// Computes the gradient of this tensor with respect to every leaf that requires grad and

@@ -18,16 +18,17 @@ public final class Tensor: @unchecked Sendable {
     /// gradients were being recorded. `nil` for leaves.
     public internal(set) var gradFn: GradNode?
 
-    private var _requiresGrad = false
+    /// Storage of ``requiresGrad``; set directly by autograd for recorded results.
+    var requiresGradFlag = false
 
     /// Whether operations on this tensor are recorded for ``backward(_:retainGraph:)``.
     /// Only leaves (tensors not produced by a recorded op) may be switched by hand.
     public var requiresGrad: Bool {
-        get { _requiresGrad }
+        get { requiresGradFlag }
         set {
             precondition(gradFn == nil || newValue,
                          "requiresGrad can only be changed on leaf tensors; call detach() first")
-            _requiresGrad = newValue
+            requiresGradFlag = newValue
         }
     }
 

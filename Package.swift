@@ -70,7 +70,7 @@ let examples: [Target] = exampleNames.map { name in
 
 let package = Package(
     name: "Loom",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: products,
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

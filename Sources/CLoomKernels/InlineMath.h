@@ -7,6 +7,9 @@
 #include <string.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#endif
+// Run-time dispatch needs ifunc (ELF); elsewhere (Mach-O, arm64) the baseline build is used.
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__ELF__)
 #define LOOM_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define LOOM_CLONES

@@ -24,6 +24,7 @@ public struct CharLMConfig: Codable, Equatable, Sendable {
 public enum CharLMError: Error, CustomStringConvertible, Equatable {
     case corpusTooShort(tokens: Int, needed: Int)
     case nonFiniteLoss(epoch: Int, step: Int)
+    case nonFiniteWeights(epoch: Int)
     case unknownPrefix(String)
     case badModelFile(path: String, reason: String)
     case invalidArgument(String)
@@ -33,6 +34,7 @@ public enum CharLMError: Error, CustomStringConvertible, Equatable {
         case .corpusTooShort(let t, let n):
             return "the text has \(t) tokens, fewer than one batch needs (\(n) = batch × (steps + 1)); use a longer text or smaller --batch/--steps"
         case .nonFiniteLoss(let e, let s): return "training diverged: the loss became NaN or ∞ at epoch \(e), step \(s)"
+        case .nonFiniteWeights(let e): return "training diverged: a NaN or ∞ gradient made the weights non-finite during epoch \(e)"
         case .unknownPrefix(let p): return "the prefix '\(p)' has no characters the model knows"
         case .badModelFile(let path, let reason): return "\(path): not a Loom language model: \(reason)"
         case .invalidArgument(let m): return m
@@ -114,6 +116,7 @@ public final class CharLanguageModel {
                     tokens += target.count
                 }
                 let perplexity = Foundation.exp(totalLoss / Double(max(tokens, 1)))
+                guard parameters.allSatisfy(\.allFinite) else { throw CharLMError.nonFiniteWeights(epoch: epoch) }
                 history.append(perplexity)
                 try loop.saveIfDue(epoch: epoch, generators: loader.generator.map { ["loader": $0] } ?? [:], history: history)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

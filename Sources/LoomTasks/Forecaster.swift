@@ -48,6 +48,7 @@ public enum ForecastError: Error, CustomStringConvertible, Equatable {
     case seriesTooShort(count: Int, needed: Int, reason: String)
     case nonFiniteValue(index: Int)
     case nonFiniteLoss(epoch: Int, step: Int)
+    case nonFiniteWeights(epoch: Int)
     case invalidConfig(String)
     case badModelFile(path: String, reason: String)
 
@@ -57,6 +58,8 @@ public enum ForecastError: Error, CustomStringConvertible, Equatable {
             return "the series has \(count) values but \(needed) are needed (\(reason))"
         case .nonFiniteValue(let i): return "the series holds a non-finite value (NaN or ∞) at index \(i)"
         case .nonFiniteLoss(let epoch, let step): return "training diverged: the loss became NaN or ∞ at epoch \(epoch), step \(step)"
+        case .nonFiniteWeights(let epoch):
+            return "training diverged: a NaN or ∞ gradient made the weights non-finite during epoch \(epoch)"
         case .invalidConfig(let m): return "invalid forecaster configuration: \(m)"
         case .badModelFile(let path, let reason): return "\(path): not a Loom forecaster file: \(reason)"
         }
@@ -158,6 +161,8 @@ public final class Forecaster {
                     steps += 1
                 }
                 let mean = total / Double(max(steps, 1))
+                // A non-finite gradient with a finite loss shows up in the weights: never checkpoint those.
+                guard parameters.allSatisfy(\.allFinite) else { throw ForecastError.nonFiniteWeights(epoch: epoch) }
                 losses.append(mean)
                 try loop.saveIfDue(epoch: epoch, generators: loader.generator.map { ["loader": $0] } ?? [:], history: losses)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

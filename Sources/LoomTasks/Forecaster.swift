@@ -99,9 +99,12 @@ public final class Forecaster {
             throw ForecastError.invalidConfig("featureRange must be [low, high] with low < high, got \(config.featureRange)")
         }
         self.config = config
-        manualSeed(config.seed)
-        model = SequenceRegressor(kind: config.model, inputSize: 1, hiddenSize: config.hiddenSize,
-                                  numLayers: config.numLayers, outputSize: config.outputSize)
+        // Initialization draws from a generator of this call's own: deterministic for the seed
+        // even while other threads draw from the process-wide one, and without reseeding it.
+        model = withSeed(config.seed) {
+            SequenceRegressor(kind: config.model, inputSize: 1, hiddenSize: config.hiddenSize,
+                              numLayers: config.numLayers, outputSize: config.outputSize)
+        }
         scaler = MinMaxScaler(featureRange: (config.featureRange[0], config.featureRange[1]))
     }
 
@@ -125,48 +128,51 @@ public final class Forecaster {
         history = series
         let scaled = scaler.fitTransform(series)
         let (x, y) = try slidingWindows(scaled, window: config.window, horizon: config.outputSize)
-        manualSeed(config.seed &+ 1)
         let loader = DataLoader(TensorDataset(x, y), batchSize: config.batchSize, shuffle: config.shuffle,
                                 generator: Generator(seed: config.seed &+ 2))
         let optimizer = Adam(model.parameters(), lr: config.learningRate)
         let parameters = model.parameters()
         let configJSON = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
         let loop = CheckpointedLoop(policy: checkpointing, model: model, optimizer: optimizer, configJSON: configJSON)
-        let restored = try loop.restore(generatorNames: ["loader"])
-        if let g = restored.generators["loader"] { loader.generator = g }
-        losses = restored.history
-        model.train()
-        try Denormals.flushingToZero {
-            var epoch = restored.epoch
-            while epoch < config.epochs {
-                epoch += 1
-                let start = DispatchTime.now().uptimeNanoseconds
-                let loaderState = loader.generator
-                var total = 0.0, steps = 0
-                for (bx, by) in loader {
-                    if Interruption.isRequested {
-                        // Save the state at the start of this epoch: resuming repeats it exactly.
-                        loader.generator = loaderState
-                        try loop.save(epoch: epoch - 1, generators: loader.generator.map { ["loader": $0] } ?? [:], history: losses)
-                        throw TrainingStop.interrupted(epoch: epoch, checkpoint: checkpointing?.url.path)
+        // Training draws (dropout) come from a generator of its own; a checkpoint saves and
+        // restores that one.
+        try withSeed(config.seed &+ 1) {
+            let restored = try loop.restore(generatorNames: ["loader"])
+            if let g = restored.generators["loader"] { loader.generator = g }
+            losses = restored.history
+            model.train()
+            try Denormals.flushingToZero {
+                var epoch = restored.epoch
+                while epoch < config.epochs {
+                    epoch += 1
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let loaderState = loader.generator
+                    var total = 0.0, steps = 0
+                    for (bx, by) in loader {
+                        if Interruption.isRequested {
+                            // Save the state at the start of this epoch: resuming repeats it exactly.
+                            loader.generator = loaderState
+                            try loop.save(epoch: epoch - 1, generators: loader.generator.map { ["loader": $0] } ?? [:], history: losses)
+                            throw TrainingStop.interrupted(epoch: epoch, checkpoint: checkpointing?.url.path)
+                        }
+                        optimizer.zeroGrad()
+                        let loss = mseLoss(model(bx), by)
+                        let value = loss.doubleItem()
+                        guard value.isFinite else { throw ForecastError.nonFiniteLoss(epoch: epoch, step: steps + 1) }
+                        loss.backward()
+                        if let clip = config.clipNorm { clipGradNorm(parameters, maxNorm: clip) }
+                        optimizer.step()
+                        total += value
+                        steps += 1
                     }
-                    optimizer.zeroGrad()
-                    let loss = mseLoss(model(bx), by)
-                    let value = loss.doubleItem()
-                    guard value.isFinite else { throw ForecastError.nonFiniteLoss(epoch: epoch, step: steps + 1) }
-                    loss.backward()
-                    if let clip = config.clipNorm { clipGradNorm(parameters, maxNorm: clip) }
-                    optimizer.step()
-                    total += value
-                    steps += 1
+                    let mean = total / Double(max(steps, 1))
+                    // A non-finite gradient with a finite loss shows up in the weights: never checkpoint those.
+                    guard parameters.allSatisfy(\.allFinite) else { throw ForecastError.nonFiniteWeights(epoch: epoch) }
+                    losses.append(mean)
+                    try loop.saveIfDue(epoch: epoch, generators: loader.generator.map { ["loader": $0] } ?? [:], history: losses)
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    if let onEpoch, !onEpoch(EpochReport(epoch: epoch, epochs: config.epochs, loss: mean, seconds: seconds)) { break }
                 }
-                let mean = total / Double(max(steps, 1))
-                // A non-finite gradient with a finite loss shows up in the weights: never checkpoint those.
-                guard parameters.allSatisfy(\.allFinite) else { throw ForecastError.nonFiniteWeights(epoch: epoch) }
-                losses.append(mean)
-                try loop.saveIfDue(epoch: epoch, generators: loader.generator.map { ["loader": $0] } ?? [:], history: losses)
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                if let onEpoch, !onEpoch(EpochReport(epoch: epoch, epochs: config.epochs, loss: mean, seconds: seconds)) { break }
             }
         }
         model.eval()

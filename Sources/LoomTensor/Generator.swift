@@ -73,23 +73,42 @@ public struct Generator: Sendable, RandomNumberGenerator, Codable, Equatable {
     }
 }
 
-/// The process-wide default generator used when no generator is passed.
+/// The default generator used when no generator is passed: the process-wide one, or — inside
+/// ``withSeed(_:_:)`` — one private to the current task/thread.
 public enum DefaultGenerator {
     static let shared = Mutex(Generator(seed: 0))
 
-    /// Runs `body` with exclusive access to the global generator.
-    public static func withGenerator<R>(_ body: (inout Generator) -> R) -> R {
-        shared.withLock { body(&$0) }
+    /// A generator bound to one task by ``withSeed(_:_:)`` (only that task touches it).
+    final class Scoped: @unchecked Sendable {
+        var generator: Generator
+        init(_ generator: Generator) { self.generator = generator }
     }
 
-    /// The global generator's state (for checkpoints).
+    @TaskLocal static var scoped: Scoped?
+
+    /// Runs `body` with exclusive access to the default generator.
+    public static func withGenerator<R>(_ body: (inout Generator) -> R) -> R {
+        if let box = scoped { return body(&box.generator) }
+        return shared.withLock { body(&$0) }
+    }
+
+    /// The default generator's state (for checkpoints).
     public static var state: [UInt64] {
-        get { shared.withLock { $0.state } }
-        set { shared.withLock { $0 = Generator(state: newValue) } }
+        get { withGenerator { $0.state } }
+        set { withGenerator { $0 = Generator(state: newValue) } }
     }
 }
 
-/// Seeds the global generator (PyTorch's `torch.manual_seed`).
+/// Seeds the default generator (PyTorch's `torch.manual_seed`): the process-wide one, or the
+/// scoped one inside ``withSeed(_:_:)``.
 public func manualSeed(_ seed: UInt64) {
-    DefaultGenerator.shared.withLock { $0 = Generator(seed: seed) }
+    DefaultGenerator.withGenerator { $0 = Generator(seed: seed) }
+}
+
+/// Runs `body` with a default generator of its own, seeded with `seed` and seen only by the
+/// current task/thread: draws inside (initializations, `Tensor.randn`, dropout masks) are
+/// deterministic even while other threads use the process-wide generator.
+@discardableResult
+public func withSeed<R>(_ seed: UInt64, _ body: () throws -> R) rethrows -> R {
+    try DefaultGenerator.$scoped.withValue(DefaultGenerator.Scoped(Generator(seed: seed)), operation: body)
 }

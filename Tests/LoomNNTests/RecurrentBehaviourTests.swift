@@ -110,9 +110,9 @@ struct RecurrentBehaviourTests {
     @Test func dropoutBetweenLayersOnlyInTraining() {
         let lstm = LSTM(inputSize: 4, hiddenSize: 8, numLayers: 2, dropout: 0.5)
         let x = Tensor.randn([6, 2, 4])
-        manualSeed(1); let a = lstm(x).0.scalars
-        manualSeed(1); let b = lstm(x).0.scalars
-        manualSeed(2); let c = lstm(x).0.scalars
+        let a = withSeed(1) { lstm(x).0.scalars }
+        let b = withSeed(1) { lstm(x).0.scalars }
+        let c = withSeed(2) { lstm(x).0.scalars }
         #expect(a == b, "same seed, same dropout mask")
         #expect(a != c)
         lstm.eval()

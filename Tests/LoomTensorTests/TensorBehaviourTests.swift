@@ -5,6 +5,16 @@ import Testing
 
 @Suite("Tensor: creation, views, indexing, printing, autograd rules, misuse")
 struct TensorBehaviourTests {
+    @Test func scopedSeedsAreIsolatedFromTheProcessWideGenerator() {
+        let a = withSeed(7) { () -> [Float] in
+            manualSeed(7)                      // reseeds the scoped generator, not the global one
+            return Tensor.randn([3]).scalars
+        }
+        var g = Generator(seed: 7)
+        #expect(a == Tensor.randn([3], generator: &g).scalars)
+        #expect(withSeed(7) { Tensor.randn([3]).scalars } == a)
+    }
+
     @Test func creation() {
         #expect(Tensor.zeros([2, 3]).scalars == [0, 0, 0, 0, 0, 0])
         #expect(Tensor.full([2], 2.5).scalars == [2.5, 2.5])
@@ -14,8 +24,8 @@ struct TensorBehaviourTests {
         #expect(Tensor.eye(2, 3).scalars == [1, 0, 0, 0, 1, 0])
         var g1 = Generator(seed: 42), g2 = Generator(seed: 42)
         #expect(Tensor.randn([10], generator: &g1).scalars == Tensor.randn([10], generator: &g2).scalars)
-        manualSeed(3); let a = Tensor.rand([4]).scalars
-        manualSeed(3); let b = Tensor.rand([4]).scalars
+        let a = withSeed(3) { Tensor.rand([4]).scalars }
+        let b = withSeed(3) { Tensor.rand([4]).scalars }
         #expect(a == b && a.allSatisfy { $0 >= 0 && $0 < 1 })
         var g = Generator(seed: 1)
         let big = Tensor.randn([20000], generator: &g)

@@ -75,6 +75,26 @@ enum Workloads {
         return ["workload": "multilayer", "steps": n, "train_s": s, "us_per_step": s / Double(n) * 1e6, "last_loss": last]
     }
 
+    /// `epochs` passes over `loader` of the tutorials' step (forward, MSE, zeroGrad, backward,
+    /// optimizer step); returns the seconds taken and the number of steps.
+    static func regressionEpochs(_ epochs: Int, _ loader: DataLoader<(Tensor, Tensor)>, _ optimizer: Optimizer,
+                                 _ model: (Tensor) -> Tensor) -> (seconds: Double, steps: Int) {
+        var steps = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        Denormals.flushingToZero {
+            for _ in 0..<epochs {
+                for (bx, by) in loader {
+                    let loss = mseLoss(model(bx), by)
+                    optimizer.zeroGrad()
+                    loss.backward()
+                    optimizer.step()
+                    steps += 1
+                }
+            }
+        }
+        return (seconds(since: start), steps)
+    }
+
     /// Seed 002: GRU(1→16) batch-first + Linear(16→10), 100 samples of 10 steps, batch 32 shuffled,
     /// 100 epochs, Adam 1e-2.
     static func sincos(epochs: Int?, seed: UInt64) -> [String: Any] {
@@ -84,21 +104,7 @@ enum Workloads {
         let gru = GRU(inputSize: 1, hiddenSize: 16, batchFirst: true), lin = Linear(16, 10)
         let opt = Adam(gru.parameters() + lin.parameters(), lr: 1e-2)
         let n = epochs ?? 100
-        var steps = 0
-        let start = DispatchTime.now().uptimeNanoseconds
-        Denormals.flushingToZero {
-            for _ in 0..<n {
-                for (bx, by) in loader {
-                    let (out, _) = gru(bx)
-                    let loss = mseLoss(lin(out[.all, -1, .all]), by)
-                    opt.zeroGrad()
-                    loss.backward()
-                    opt.step()
-                    steps += 1
-                }
-            }
-        }
-        let s = seconds(since: start)
+        let (s, steps) = regressionEpochs(n, loader, opt) { lin(gru($0).0[.all, -1, .all]) }
         let full = withNoGrad { mseLoss(lin(gru(tx).0[.all, -1, .all]), ty).doubleItem() }
         return ["workload": "sincos", "epochs": n, "steps": steps, "train_s": s, "us_per_step": s / Double(steps) * 1e6, "final_mse": full]
     }
@@ -123,21 +129,7 @@ enum Workloads {
         let lstm = LSTM(inputSize: 1, hiddenSize: 50, batchFirst: true), fc = Linear(50, 1)
         let opt = Adam(lstm.parameters() + fc.parameters(), lr: 0.01)
         let n = epochs ?? 20
-        var steps = 0
-        let start = DispatchTime.now().uptimeNanoseconds
-        Denormals.flushingToZero {
-            for _ in 0..<n {
-                for (bx, by) in loader {
-                    let (out, _) = lstm(bx)
-                    let loss = mseLoss(fc(out[.all, -1, .all]), by)
-                    opt.zeroGrad()
-                    loss.backward()
-                    opt.step()
-                    steps += 1
-                }
-            }
-        }
-        let s = seconds(since: start)
+        let (s, steps) = regressionEpochs(n, loader, opt) { fc(lstm($0).0[.all, -1, .all]) }
         let mse = withNoGrad { mseLoss(fc(lstm(sx).0[.all, -1, .all]), sy).doubleItem() }
         return ["workload": "noisysine", "epochs": n, "steps": steps, "train_s": s, "us_per_step": s / Double(steps) * 1e6, "final_mse": mse]
     }

@@ -93,11 +93,7 @@ public final class CharLanguageModel {
                     var state: RecurrentState? = nil
                     var totalLoss = 0.0, tokens = 0, step = 0
                     for (x, y) in loader {
-                        if Interruption.isRequested {
-                            loader.generator = loaderState
-                            try loop.save(epoch: epoch - 1, generators: loader.generator.map { ["loader": $0] } ?? [:], history: history)
-                            throw TrainingStop.interrupted(epoch: epoch, checkpoint: checkpointing?.url.path)
-                        }
+                        try loop.stopIfInterrupted(epoch: epoch, loaderAtEpochStart: loaderState, history: history)
                         step += 1
                         // Sequential batches continue the text: keep the state, cut the graph.
                         if state == nil || config.sampling == .random {

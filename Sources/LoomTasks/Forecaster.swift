@@ -149,12 +149,7 @@ public final class Forecaster {
                     let loaderState = loader.generator
                     var total = 0.0, steps = 0
                     for (bx, by) in loader {
-                        if Interruption.isRequested {
-                            // Save the state at the start of this epoch: resuming repeats it exactly.
-                            loader.generator = loaderState
-                            try loop.save(epoch: epoch - 1, generators: loader.generator.map { ["loader": $0] } ?? [:], history: losses)
-                            throw TrainingStop.interrupted(epoch: epoch, checkpoint: checkpointing?.url.path)
-                        }
+                        try loop.stopIfInterrupted(epoch: epoch, loaderAtEpochStart: loaderState, history: losses)
                         optimizer.zeroGrad()
                         let loss = mseLoss(model(bx), by)
                         let value = loss.doubleItem()

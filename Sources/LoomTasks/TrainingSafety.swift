@@ -90,6 +90,14 @@ struct CheckpointedLoop {
                             metadata: ["loom.config": configJSON, "loom.history": historyJSON])
     }
 
+    /// When an interruption was requested: saves the state from the start of `epoch` (the loader's
+    /// generator as it was then, so resuming repeats the epoch exactly) and stops training.
+    func stopIfInterrupted(epoch: Int, loaderAtEpochStart: Generator?, history: [Double]) throws {
+        guard Interruption.isRequested else { return }
+        try save(epoch: epoch - 1, generators: loaderAtEpochStart.map { ["loader": $0] } ?? [:], history: history)
+        throw TrainingStop.interrupted(epoch: epoch, checkpoint: policy?.url.path)
+    }
+
     func saveIfDue(epoch: Int, generators: [String: Generator], history: [Double]) throws {
         guard let policy, epoch % policy.every == 0 else { return }
         try save(epoch: epoch, generators: generators, history: history)

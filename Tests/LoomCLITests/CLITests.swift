@@ -16,8 +16,8 @@ let loomExecutable: URL = {
     return URL(fileURLWithPath: ".build/debug/loom")
 }()
 
-/// Runs the `loom` executable built next to the tests; returns exit status, stdout, stderr.
-func runLoom(_ arguments: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
+/// Starts the `loom` executable with its output captured.
+func startLoom(_ arguments: [String]) throws -> (process: Process, out: Pipe, err: Pipe) {
     let process = Process()
     process.executableURL = loomExecutable
     process.arguments = arguments
@@ -25,6 +25,12 @@ func runLoom(_ arguments: [String], input: String? = nil) throws -> (status: Int
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    return (process, out, err)
+}
+
+/// Runs the `loom` executable built next to the tests; returns exit status, stdout, stderr.
+func runLoom(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    let (process, out, err) = try startLoom(arguments)
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()

@@ -5,18 +5,6 @@ import Testing
 struct KillAndResumeTests {
     static let trainingArguments = ["forecast", "--epochs", "40", "--hidden", "12", "--batch", "4", "--shuffle", "--json", "--quiet"]
 
-    /// Starts `loom` and returns the running process with its output pipes.
-    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = loomExecutable
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return (process, out, err)
-    }
-
     /// Waits (up to 60 s) until `path` exists, polling every 5 ms.
     static func waitForFile(_ path: String) -> Bool {
         for _ in 0..<12000 {
@@ -37,7 +25,7 @@ struct KillAndResumeTests {
         #expect(reference.status == 0, "\(reference.err)")
         let checkpoint = temporaryPath("kill.safetensors")
         defer { try? FileManager.default.removeItem(atPath: checkpoint) }
-        let (process, _, errPipe) = try Self.start(Self.trainingArguments + ["--checkpoint-every", "1", "--checkpoint", checkpoint])
+        let (process, _, errPipe) = try startLoom(Self.trainingArguments + ["--checkpoint-every", "1", "--checkpoint", checkpoint])
         #expect(Self.waitForFile(checkpoint), "no checkpoint appeared")
         usleep(20000)
         kill(process.processIdentifier, signal)

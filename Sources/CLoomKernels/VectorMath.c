@@ -38,6 +38,17 @@ void loom_column_sums_f32(const float *restrict x, size_t rows, size_t cols, flo
     }
 }
 
+LOOM_CLONES
+double loom_sum_squares_f32(const float *restrict x, size_t n) {
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (size_t k = 0; k < 8; k++) acc[k] += (double)x[i + k] * (double)x[i + k];
+    }
+    for (; i < n; i++) acc[i % 8] += (double)x[i] * (double)x[i];
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
 int loom_set_flush_denormals(int on) {
 #if defined(__x86_64__) || defined(__i386__)
     unsigned int csr = _mm_getcsr();

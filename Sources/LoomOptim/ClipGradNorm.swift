@@ -1,3 +1,5 @@
+import CLoomKernels
+
 /// Why ``clipGradNorm(_:maxNorm:normType:errorIfNonfinite:)`` refused to clip.
 public enum GradientClippingError: Error, CustomStringConvertible, Equatable {
     /// The total norm was NaN or ±∞ (the gradients were left unchanged).
@@ -20,18 +22,32 @@ public func gradNorm(_ params: [Tensor], normType: Double = 2) -> Double {
     let grads = params.compactMap(\.grad)
     var total = 0.0
     for g in grads {
-        let values = g.doubleScalars
+        if normType == 2 && g.dtype == .float32 {
+            total += loom_sum_squares_f32(g.storage.pointer(Float.self), g.count)
+            continue
+        }
+        let count = g.count
+        let value: (Int) -> Double
+        switch g.dtype {
+        case .float32:
+            let p = g.storage.pointer(Float.self)
+            value = { Double(p[$0]) }
+        case .float64:
+            let p = g.storage.pointer(Double.self)
+            value = { p[$0] }
+        }
         if normType == .infinity {
-            for v in values {
+            for i in 0..<count {
+                let v = value(i)
                 if v.isNaN { return .nan }
                 total = Swift.max(total, Swift.abs(v))
             }
         } else if normType == 2 {
-            for v in values { total += v * v }
+            for i in 0..<count { let v = value(i); total += v * v }
         } else if normType == 1 {
-            for v in values { total += Swift.abs(v) }
+            for i in 0..<count { total += Swift.abs(value(i)) }
         } else {
-            for v in values { total += Double.pow(Swift.abs(v), normType) }
+            for i in 0..<count { total += Double.pow(Swift.abs(value(i)), normType) }
         }
     }
     if normType == .infinity || normType == 1 { return total }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include "CLoomRecurrent.h"
 #include "CLoomOptimizers.h"
+#include "CLoomGEMM.h"
+#include "CLoomParallel.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,6 +25,9 @@ void loom_sigmoid_f32(const float *x, float *y, size_t n);
 void loom_add_row_bias_f32(float *x, size_t rows, size_t cols, const float *b1, const float *b2);
 /// out[j] = Σ_r x[r·cols + j], summed in row order (the order of a row-by-row loop).
 void loom_column_sums_f32(const float *x, size_t rows, size_t cols, float *out);
+
+/// Σ x[i]², accumulated in double (eight interleaved partial sums, added at the end).
+double loom_sum_squares_f32(const float *x, size_t n);
 
 /// Turns flush-to-zero and denormals-are-zero on (1) or off (0) for the calling thread.
 /// Returns the previous setting. No-op (returns 0) where the CPU has no such mode.

@@ -39,8 +39,10 @@ enum FusedRecurrence {
             : forwardPass(Double.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad, into: parts)
         let recorded = Tensor.record("\(kind.name)Backward", flat, inputs: present) { g in
             let grads = dt == .float32
-                ? backwardPass(Float.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B)
-                : backwardPass(Double.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B)
+                ? backwardPass(Float.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B,
+                               needsH0Grad: h0.requiresGrad)
+                : backwardPass(Double.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B,
+                               needsH0Grad: h0.requiresGrad)
             var out: [Tensor?] = []
             for (input, grad) in zip(inputs, grads) where input != nil { out.append(input!.requiresGrad ? grad : nil) }
             return out
@@ -103,10 +105,18 @@ enum FusedRecurrence {
         // every step. So small products use a transposed copy of W_hh, (H_out, G), made once per
         // call, and run as a plain X·Wt ("NN"), which the direct kernels take. With batch 1 the
         // product is a matrix-vector one (BLAS.gemm runs GEMV) and needs no copy.
-        let smallProduct = B > 1 && B * G * hOut <= 1_000_000
+        //
+        // Float32 with batch > 1 on x86-64 uses neither: W_hhᵀ is packed once per call into
+        // Loom's own panel layout, and each step multiplies against it (split over threads when
+        // large), skipping BLAS's per-call packing and thread hand-offs.
+        let packed = usePacked(T.self, batch: B) ? PackedWeight(f32(p(w.wHH)), ld: hOut, transposed: true, k: hOut, n: G) : nil
+        let smallProduct = packed == nil && B > 1 && B * G * hOut <= 1_000_000
         let wHHt = smallProduct ? w.wHH.detach().t() : nil
+        let minRows = rowsPerPart(H)
         func recurrentProduct(n: Int, beta: T, c: UnsafeMutablePointer<T>) {
-            if let wHHt {
+            if let packed {
+                packed.multiply(m: n, a: f32(ph), lda: hOut, accumulate: beta != 0, c: f32(c), ldc: G)
+            } else if let wHHt {
                 BLAS.gemm(T.self, transA: false, transB: false, m: n, n: G, k: hOut, a: ph, lda: hOut, b: p(wHHt), ldb: G,
                           beta: beta, c: c, ldc: G)
             } else {
@@ -114,27 +124,41 @@ enum FusedRecurrence {
                           beta: beta, c: c, ldc: G)
             }
         }
+        let pHPrev = hPrev.map(p)
         for t in stepOrder(batchSizes.count, reverse: reverse) {
             let n = batchSizes[t], off = offs[t]
             if n == 0 { continue }
-            if let hPrev { (p(hPrev) + off * hOut).update(from: ph, count: n * hOut) }
-            let gates = px + off * G
+            let gates = px + off * G, out = po + off * hOut
             let scratchRow = save ? off : 0
+            let projected = w.wHR != nil
+            // After the step's product, each thread takes a block of rows through the point-wise
+            // step and its bookkeeping: save h_{t-1} (for backward), run the kernel, and move h_t
+            // into the running state (unless a projection still has to produce it).
+            func rowsAfterProduct(_ kernel: (_ a: Int, _ count: Int) -> Void) {
+                Parallel.rows(n, minRows: minRows) { r in
+                    let a = r.lowerBound
+                    if let pHPrev { (pHPrev + (off + a) * hOut).update(from: ph + a * hOut, count: r.count * hOut) }
+                    kernel(a, r.count)
+                    if !projected { (ph + a * hOut).update(from: out + a * hOut, count: r.count * hOut) }
+                }
+            }
             switch kind {
             case .lstm:
                 // The kernel reads c_{t-1} from a separate buffer (no aliasing, so it vectorizes).
                 let pc = p(c!)
                 let pcPrev = p(cPrev!) + scratchRow * H
-                pcPrev.update(from: pc, count: n * H)
-                recurrentProduct(n: n, beta: 1, c: gates)
                 let tc = p(tanhC!) + scratchRow * H
-                if let m, let wHR = w.wHR {
-                    let pm = p(m) + scratchRow * H
-                    StepKernels.lstmStep(gates, cprev: pcPrev, ldcprev: H, c: pc, ldc: H, tc: tc, m: pm, ldm: H, n: n, H: H)
+                recurrentProduct(n: n, beta: 1, c: gates)
+                let pm = m.map { p($0) + scratchRow * H } ?? out, ldm = m == nil ? hOut : H
+                rowsAfterProduct { a, count in
+                    (pcPrev + a * H).update(from: pc + a * H, count: count * H)
+                    StepKernels.lstmStep(gates + a * G, cprev: pcPrev + a * H, ldcprev: H, c: pc + a * H, ldc: H, tc: tc + a * H,
+                                         m: pm + a * ldm, ldm: ldm, n: count, H: H)
+                }
+                if let wHR = w.wHR {
                     BLAS.gemm(T.self, transA: false, transB: true, m: n, n: hOut, k: H, a: pm, lda: H, b: p(wHR), ldb: H,
-                              c: po + off * hOut, ldc: hOut)
-                } else {
-                    StepKernels.lstmStep(gates, cprev: pcPrev, ldcprev: H, c: pc, ldc: H, tc: tc, m: po + off * hOut, ldm: hOut, n: n, H: H)
+                              c: out, ldc: hOut)
+                    ph.update(from: out, count: n * hOut)
                 }
             case .gru:
                 let phg = p(hg!) + scratchRow * G
@@ -143,16 +167,33 @@ enum FusedRecurrence {
                     for r in 0..<n { (phg + r * G).update(from: pb, count: G) }
                 }
                 recurrentProduct(n: n, beta: w.bHH == nil ? 0 : 1, c: phg)
-                StepKernels.gruStep(gates, hg: phg, hprev: ph, ldhprev: hOut, h: po + off * hOut, ldh: hOut, n: n, H: H)
+                rowsAfterProduct { a, count in
+                    StepKernels.gruStep(gates + a * G, hg: phg + a * G, hprev: ph + a * hOut, ldhprev: hOut, h: out + a * hOut,
+                                        ldh: hOut, n: count, H: H)
+                }
             case .rnn(let act):
                 recurrentProduct(n: n, beta: 1, c: gates)
-                StepKernels.rnnStep(gates, ld: G, n: n, H: H, relu: act == .relu)
-                (po + off * hOut).update(from: gates, count: n * hOut)
+                rowsAfterProduct { a, count in
+                    StepKernels.rnnStep(gates + a * G, ld: G, n: count, H: H, relu: act == .relu)
+                    (out + a * hOut).update(from: gates + a * G, count: count * hOut)
+                }
             }
-            ph.update(from: po + off * hOut, count: n * hOut)
         }
         return Saved(output: output, h: h, c: c, gates: save ? xproj : nil, hPrev: hPrev, cPrev: save ? cPrev : nil,
                      tanhC: save ? tanhC : nil, m: save ? m : nil, hg: save ? hg : nil)
+    }
+
+    /// Float32 steps with more than one row use the packed product where the CPU has its kernels.
+    private static func usePacked<T: TensorScalar>(_: T.Type, batch: Int) -> Bool {
+        T.self == Float.self && batch > 1 && PackedWeight.isSupported
+    }
+
+    /// Rows per thread below which a step's point-wise work (~2 ns per cell) is not worth splitting.
+    private static func rowsPerPart(_ H: Int) -> Int { Swift.max(1, 2048 / Swift.max(1, H)) }
+
+    @inline(__always)
+    private static func f32<T>(_ x: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self)
     }
 
     /// x[r, :] += first, then += second (either may be absent).
@@ -194,7 +235,7 @@ enum FusedRecurrence {
     /// Returns gradients for [data, h0, c0, wIH, wHH, bIH, bHH, wHR] (nil where absent).
     private static func backwardPass<T: TensorScalar>(_: T.Type, _ kind: RecurrentKind, _ g: Tensor, _ s: Saved, _ data: Tensor,
                                                       _ batchSizes: [Int], _ reverse: Bool, _ w: RecurrentWeights,
-                                                      H: Int, hOut: Int, B: Int) -> [Tensor?] {
+                                                      H: Int, hOut: Int, B: Int, needsH0Grad: Bool) -> [Tensor?] {
         let N = data.shape[0], I = data.shape[1]
         let G = kind.gateCount * H
         let dt = data.dtype
@@ -215,38 +256,72 @@ enum FusedRecurrence {
         let scratch = Tensor(zeros: [B, hOut], dtype: dt)
         let offs = offsets(batchSizes)
         let pdh = p(dh), pdz = p(dZ), pwhh = p(w.wHH), gates = p(s.gates!)
+        // dh = dZ·W_hh each step: packed once (see the forward pass), else BLAS.
+        let packed = usePacked(T.self, batch: B) ? PackedWeight(f32(pwhh), ld: hOut, transposed: false, k: G, n: hOut) : nil
+        let minRows = rowsPerPart(H)
+        func hiddenProduct(n: Int, a: UnsafeMutablePointer<T>, beta: T) {
+            if let packed {
+                packed.multiply(m: n, a: f32(a), lda: G, accumulate: beta != 0, c: f32(pdh), ldc: hOut)
+            } else {
+                BLAS.gemm(T.self, transA: false, transB: false, m: n, n: hOut, k: G, a: a, lda: G, b: pwhh, ldb: hOut,
+                          beta: beta, c: pdh, ldc: hOut)
+            }
+        }
+        // The product at the sequence's first step only feeds h0's gradient.
+        let firstStep = stepOrder(batchSizes.count, reverse: reverse).first { batchSizes[$0] > 0 }
+        /// dh[rows] += dOutput[rows] at the step whose output rows start at `off`.
+        func addOutputGradient(_ off: Int, _ a: Int, _ count: Int) {
+            let src = dOut + (off + a) * hOut, dst = pdh + a * hOut
+            for i in 0..<(count * hOut) { dst[i] += src[i] }
+        }
         for t in stepOrder(batchSizes.count, reverse: reverse).reversed() {
             let n = batchSizes[t], off = offs[t]
             if n == 0 { continue }
-            let dOutT = dOut + off * hOut
-            for i in 0..<(n * hOut) { pdh[i] += dOutT[i] }
+            let needProduct = t != firstStep || needsH0Grad
             switch kind {
             case .lstm:
                 var dmPtr = pdh, ldm = hOut
+                if w.wHR != nil { addOutputGradient(off, 0, n) }
                 if let dm, let wHR = w.wHR {
                     (p(dHtot!) + off * hOut).update(from: pdh, count: n * hOut)
                     BLAS.gemm(T.self, transA: false, transB: false, m: n, n: H, k: hOut, a: pdh, lda: hOut, b: p(wHR), ldb: H,
                               c: p(dm), ldc: H)
                     dmPtr = p(dm); ldm = H
                 }
-                StepKernels.lstmStepBackward(gates + off * G, cprev: p(s.cPrev!) + off * H, ldcprev: H, tc: p(s.tanhC!) + off * H,
-                                             dm: dmPtr, ldm: ldm, dc: p(dc!), lddc: H, dz: pdz + off * G, n: n, H: H)
-                BLAS.gemm(T.self, transA: false, transB: false, m: n, n: hOut, k: G, a: pdz + off * G, lda: G, b: pwhh, ldb: hOut,
-                          c: pdh, ldc: hOut)
+                let pcp = p(s.cPrev!), ptc = p(s.tanhC!), pdc = p(dc!), dmBase = dmPtr, ldmV = ldm
+                let projected = w.wHR != nil
+                Parallel.rows(n, minRows: minRows) { r in
+                    let a = r.lowerBound, row = off + a
+                    if !projected { addOutputGradient(off, a, r.count) }
+                    StepKernels.lstmStepBackward(gates + row * G, cprev: pcp + row * H, ldcprev: H, tc: ptc + row * H,
+                                                 dm: dmBase + a * ldmV, ldm: ldmV, dc: pdc + a * H, lddc: H, dz: pdz + row * G,
+                                                 n: r.count, H: H)
+                }
+                if needProduct { hiddenProduct(n: n, a: pdz + off * G, beta: 0) }
             case .gru:
                 let ps = p(scratch)
-                ps.update(from: pdh, count: n * hOut)
-                pdh.update(repeating: 0, count: n * hOut)
                 let pdhg = p(dHG!) + off * G
-                StepKernels.gruStepBackward(gates + off * G, hg: p(s.hg!) + off * G, hprev: p(s.hPrev!) + off * hOut, ldhprev: hOut,
-                                            dh: ps, lddh: hOut, dxg: pdz + off * G, dhg: pdhg, dhprev: pdh, lddhprev: hOut, n: n, H: H)
-                BLAS.gemm(T.self, transA: false, transB: false, m: n, n: hOut, k: G, a: pdhg, lda: G, b: pwhh, ldb: hOut,
-                          beta: 1, c: pdh, ldc: hOut)
+                let phg = p(s.hg!), php = p(s.hPrev!)
+                Parallel.rows(n, minRows: minRows) { r in
+                    let a = r.lowerBound, row = off + a
+                    // The kernel adds into dh_{t-1}, so the incoming dh moves to scratch first.
+                    addOutputGradient(off, a, r.count)
+                    (ps + a * hOut).update(from: pdh + a * hOut, count: r.count * hOut)
+                    (pdh + a * hOut).update(repeating: 0, count: r.count * hOut)
+                    StepKernels.gruStepBackward(gates + row * G, hg: phg + row * G, hprev: php + row * hOut, ldhprev: hOut,
+                                                dh: ps + a * hOut, lddh: hOut, dxg: pdz + row * G, dhg: pdhg + a * G,
+                                                dhprev: pdh + a * hOut, lddhprev: hOut, n: r.count, H: H)
+                }
+                if needProduct { hiddenProduct(n: n, a: pdhg, beta: 1) }
             case .rnn(let act):
-                StepKernels.rnnStepBackward(p(s.output) + off * hOut, ldh: hOut, dh: pdh, lddh: hOut, dz: pdz + off * G,
-                                            n: n, H: H, relu: act == .relu)
-                BLAS.gemm(T.self, transA: false, transB: false, m: n, n: hOut, k: G, a: pdz + off * G, lda: G, b: pwhh, ldb: hOut,
-                          c: pdh, ldc: hOut)
+                let pout = p(s.output)
+                Parallel.rows(n, minRows: minRows) { r in
+                    let a = r.lowerBound, row = off + a
+                    addOutputGradient(off, a, r.count)
+                    StepKernels.rnnStepBackward(pout + row * hOut, ldh: hOut, dh: pdh + a * hOut, lddh: hOut, dz: pdz + row * G,
+                                                n: r.count, H: H, relu: act == .relu)
+                }
+                if needProduct { hiddenProduct(n: n, a: pdz + off * G, beta: 0) }
             }
         }
         // Weight gradients: one GEMM each over all steps.

@@ -1,0 +1,201 @@
+// Packed-panel GEMM for the recurrent step product (see CLoomGEMM.h).
+//
+// A micro-kernel computes an MR × (16·NP) block of C: MR rows of A are broadcast one element
+// at a time against NP panel rows (one 16-float vector each), accumulating in registers over
+// all of K, then the block is added to or stored into C. AVX-512: up to 8 rows × 2 panels
+// (16 accumulators); AVX2: up to 6 rows × 1 panel (two 8-float halves, 12 accumulators).
+// MR, NP are compile-time constants in each instantiation; short row blocks use smaller MR.
+#include "CLoomGEMM.h"
+#include <string.h>
+
+size_t loom_packed_size(size_t K, size_t N) {
+    return (N + LOOM_PANEL - 1) / LOOM_PANEL * LOOM_PANEL * K;
+}
+
+void loom_pack_f32(const float *B, size_t ldb, int transposed, size_t K, size_t N, float *packed) {
+    size_t panels = (N + LOOM_PANEL - 1) / LOOM_PANEL;
+    for (size_t p = 0; p < panels; p++) {
+        float *dst = packed + p * K * LOOM_PANEL;
+        size_t j0 = p * LOOM_PANEL, width = N - j0 < LOOM_PANEL ? N - j0 : LOOM_PANEL;
+        if (!transposed) {
+            for (size_t k = 0; k < K; k++) {
+                const float *src = B + k * ldb + j0;
+                float *row = dst + k * LOOM_PANEL;
+                size_t j = 0;
+                for (; j < width; j++) row[j] = src[j];
+                for (; j < LOOM_PANEL; j++) row[j] = 0.0f;
+            }
+        } else {
+            // B is the transpose of a row-major N × K matrix: column j of B is row j there.
+            // Read the panel's rows side by side, k in order, so each is streamed once.
+            const float *src[LOOM_PANEL];
+            for (size_t j = 0; j < LOOM_PANEL; j++) src[j] = B + (j0 + (j < width ? j : 0)) * ldb;
+            for (size_t k = 0; k < K; k++) {
+                float *row = dst + k * LOOM_PANEL;
+                for (size_t j = 0; j < LOOM_PANEL; j++) row[j] = j < width ? src[j][k] : 0.0f;
+            }
+        }
+    }
+}
+
+
+// Portable version, the same sums in the same order as the vector kernels (for CPUs without
+// AVX2 and other architectures; callers prefer BLAS there, see loom_packed_gemm_supported).
+static void gemm_portable(size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t n0, size_t n1,
+                          int accumulate, float *C, size_t ldc) {
+    size_t panelStride = K * LOOM_PANEL;
+    for (size_t i = 0; i < M; i++) {
+        for (size_t j = n0; j < n1; j++) {
+            const float *P = packed + j / LOOM_PANEL * panelStride + j % LOOM_PANEL;
+            float s = 0.0f;
+            for (size_t k = 0; k < K; k++) s = __builtin_fmaf(A[i * lda + k], P[k * LOOM_PANEL], s);
+            C[i * ldc + j] = accumulate ? C[i * ldc + j] + s : s;
+        }
+    }
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+#define KERNEL_ATTR512 __attribute__((target("avx512f,avx2,fma"), always_inline)) static inline
+#define DRIVER_ATTR512 __attribute__((target("avx512f,avx2,fma"), noinline)) static
+#define KERNEL_ATTR256 __attribute__((target("avx2,fma"), always_inline)) static inline
+#define DRIVER_ATTR256 __attribute__((target("avx2,fma"), noinline)) static
+
+// C block (rows × width at C, ldc) = acc (+ C). width ≤ 16·NP.
+KERNEL_ATTR512
+void kernel512(const size_t MR, const size_t NP, size_t K, const float *A, size_t lda, const float *P, size_t panelStride,
+               size_t width, int accumulate, float *C, size_t ldc) {
+    __m512 acc[8][2];
+    for (size_t r = 0; r < MR; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
+    const float *P1 = P + panelStride;
+    for (size_t k = 0; k < K; k++) {
+        __m512 b0 = _mm512_loadu_ps(P + k * LOOM_PANEL);
+        __m512 b1 = NP == 2 ? _mm512_loadu_ps(P1 + k * LOOM_PANEL) : b0;
+        for (size_t r = 0; r < MR; r++) {
+            __m512 a = _mm512_set1_ps(A[r * lda + k]);
+            acc[r][0] = _mm512_fmadd_ps(a, b0, acc[r][0]);
+            if (NP == 2) acc[r][1] = _mm512_fmadd_ps(a, b1, acc[r][1]);
+        }
+    }
+    size_t w0 = width < 16 ? width : 16, w1 = width > 16 ? width - 16 : 0;
+    __mmask16 m0 = (__mmask16)((1u << w0) - 1u), m1 = (__mmask16)((1u << w1) - 1u);
+    for (size_t r = 0; r < MR; r++) {
+        float *c = C + r * ldc;
+        __m512 v0 = acc[r][0], v1 = acc[r][1];
+        if (accumulate) {
+            v0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, c), v0);
+            if (NP == 2) v1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, c + 16), v1);
+        }
+        _mm512_mask_storeu_ps(c, m0, v0);
+        if (NP == 2) _mm512_mask_storeu_ps(c + 16, m1, v1);
+    }
+}
+
+// One column strip (NP panels) over all M rows, in blocks of 8, 4, 2, 1 rows.
+KERNEL_ATTR512
+void strip512(const size_t NP, size_t M, size_t K, const float *A, size_t lda, const float *P, size_t panelStride,
+              size_t width, int accumulate, float *C, size_t ldc) {
+    size_t i = 0;
+    for (; i + 8 <= M; i += 8) kernel512(8, NP, K, A + i * lda, lda, P, panelStride, width, accumulate, C + i * ldc, ldc);
+    if (M - i >= 4) { kernel512(4, NP, K, A + i * lda, lda, P, panelStride, width, accumulate, C + i * ldc, ldc); i += 4; }
+    if (M - i >= 2) { kernel512(2, NP, K, A + i * lda, lda, P, panelStride, width, accumulate, C + i * ldc, ldc); i += 2; }
+    if (M - i >= 1) kernel512(1, NP, K, A + i * lda, lda, P, panelStride, width, accumulate, C + i * ldc, ldc);
+}
+
+DRIVER_ATTR512
+void gemm512(size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0, size_t n1,
+             int accumulate, float *C, size_t ldc) {
+    size_t panelStride = K * LOOM_PANEL;
+    size_t j = n0;
+    for (; j + 2 * LOOM_PANEL <= n1; j += 2 * LOOM_PANEL) {
+        strip512(2, M, K, A, lda, packed + j / LOOM_PANEL * panelStride, panelStride, 2 * LOOM_PANEL, accumulate, C + j, ldc);
+    }
+    if (j < n1) {
+        size_t width = n1 - j;
+        const float *P = packed + j / LOOM_PANEL * panelStride;
+        if (width > LOOM_PANEL) strip512(2, M, K, A, lda, P, panelStride, width, accumulate, C + j, ldc);
+        else strip512(1, M, K, A, lda, P, panelStride, width, accumulate, C + j, ldc);
+    }
+    (void)N;
+}
+
+// AVX2: MR × 16 block (one panel as two 8-float halves).
+KERNEL_ATTR256
+void kernel256(const size_t MR, size_t K, const float *A, size_t lda, const float *P, size_t width, int accumulate,
+               float *C, size_t ldc) {
+    __m256 acc[6][2];
+    for (size_t r = 0; r < MR; r++) { acc[r][0] = _mm256_setzero_ps(); acc[r][1] = _mm256_setzero_ps(); }
+    for (size_t k = 0; k < K; k++) {
+        __m256 b0 = _mm256_loadu_ps(P + k * LOOM_PANEL), b1 = _mm256_loadu_ps(P + k * LOOM_PANEL + 8);
+        for (size_t r = 0; r < MR; r++) {
+            __m256 a = _mm256_broadcast_ss(A + r * lda + k);
+            acc[r][0] = _mm256_fmadd_ps(a, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(a, b1, acc[r][1]);
+        }
+    }
+    for (size_t r = 0; r < MR; r++) {
+        float *c = C + r * ldc;
+        if (width == LOOM_PANEL) {
+            __m256 v0 = acc[r][0], v1 = acc[r][1];
+            if (accumulate) { v0 = _mm256_add_ps(_mm256_loadu_ps(c), v0); v1 = _mm256_add_ps(_mm256_loadu_ps(c + 8), v1); }
+            _mm256_storeu_ps(c, v0);
+            _mm256_storeu_ps(c + 8, v1);
+        } else {
+            float tmp[LOOM_PANEL];
+            _mm256_storeu_ps(tmp, acc[r][0]);
+            _mm256_storeu_ps(tmp + 8, acc[r][1]);
+            for (size_t j = 0; j < width; j++) c[j] = accumulate ? c[j] + tmp[j] : tmp[j];
+        }
+    }
+}
+
+DRIVER_ATTR256
+void gemm256(size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0, size_t n1,
+             int accumulate, float *C, size_t ldc) {
+    size_t panelStride = K * LOOM_PANEL;
+    for (size_t j = n0; j < n1; j += LOOM_PANEL) {
+        const float *P = packed + j / LOOM_PANEL * panelStride;
+        size_t width = n1 - j < LOOM_PANEL ? n1 - j : LOOM_PANEL;
+        size_t i = 0;
+        for (; i + 6 <= M; i += 6) kernel256(6, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc);
+        if (M - i >= 4) { kernel256(4, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc); i += 4; }
+        if (M - i >= 2) { kernel256(2, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc); i += 2; }
+        if (M - i >= 1) kernel256(1, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc);
+    }
+    (void)N;
+}
+
+static int level(void) {
+    static int cached = -1;
+    int l = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (l < 0) {
+        __builtin_cpu_init();
+        l = __builtin_cpu_supports("avx512f") ? 2 : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0);
+        __atomic_store_n(&cached, l, __ATOMIC_RELAXED);
+    }
+    return l;
+}
+
+int loom_packed_gemm_supported(void) { return level() > 0; }
+
+void loom_packed_gemm_f32(size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N,
+                          size_t n0, size_t n1, int accumulate, float *C, size_t ldc) {
+    if (M == 0 || n1 <= n0) return;
+    int l = level();
+    if (l == 2) gemm512(M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
+    else if (l == 1) gemm256(M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
+    else gemm_portable(M, K, A, lda, packed, n0, n1 < N ? n1 : N, accumulate, C, ldc);
+}
+
+#else
+
+int loom_packed_gemm_supported(void) { return 0; }
+
+void loom_packed_gemm_f32(size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N,
+                          size_t n0, size_t n1, int accumulate, float *C, size_t ldc) {
+    if (M == 0 || n1 <= n0) return;
+    gemm_portable(M, K, A, lda, packed, n0, n1 < N ? n1 : N, accumulate, C, ldc);
+}
+
+#endif

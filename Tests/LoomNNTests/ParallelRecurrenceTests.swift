@@ -1,0 +1,123 @@
+import Foundation
+import LoomTestSupport
+import Testing
+@testable import LoomNN
+
+@Suite("Packed step product and steps split over threads")
+struct ParallelRecurrenceTests {
+    /// Weights on PyTorch's scale for this fan-in (|w| ~ 1/√H), so that Float32 rounding stays small.
+    static func weights(_ kind: RecurrentKind, I: Int, H: Int, hOut: Int? = nil, seed: UInt64) -> RecurrentWeights {
+        var g = Generator(seed: seed)
+        let G = kind.gateCount * H, ho = hOut ?? H
+        func r(_ s: [Int]) -> Tensor { (Tensor.randn(s, generator: &g) * 0.1).requiringGrad() }
+        return RecurrentWeights(wIH: r([G, I]), wHH: r([G, ho]), bIH: r([G]), bHH: r([G]), wHR: hOut == nil ? nil : r([ho, H]))
+    }
+
+    /// The packed product equals a plain fused multiply-add loop (k in order) bit for bit, for
+    /// ragged sizes, both packing orientations, column sub-ranges and accumulation.
+    @Test(arguments: [1, 2, 3, 5, 8, 9, 13, 19], [1, 7, 16, 17, 33, 50, 80])
+    func packedProductIsExact(m: Int, n: Int) {
+        var g = Generator(seed: UInt64(m * 100 + n))
+        for k in [1, 5, 64] {
+            for transposed in [false, true] {
+                let a = Tensor.randn([m, k], generator: &g).scalars
+                let w = Tensor.randn(transposed ? [n, k] : [k, n], generator: &g).scalars
+                let start = Tensor.randn([m, n], generator: &g).scalars
+                let packed = w.withUnsafeBufferPointer {
+                    PackedWeight($0.baseAddress!, ld: transposed ? k : n, transposed: transposed, k: k, n: n)
+                }
+                func weight(_ kk: Int, _ j: Int) -> Float { transposed ? w[j * k + kk] : w[kk * n + j] }
+                for accumulate in [false, true] {
+                    var c = start
+                    c.withUnsafeMutableBufferPointer { cp in
+                        a.withUnsafeBufferPointer { ap in
+                            packed.multiply(m: m, a: ap.baseAddress!, lda: k, accumulate: accumulate, c: cp.baseAddress!, ldc: n)
+                        }
+                    }
+                    var expected = start
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            var s: Float = 0
+                            for kk in 0..<k { s = s.addingProduct(a[i * k + kk], weight(kk, j)) }
+                            expected[i * n + j] = accumulate ? start[i * n + j] + s : s
+                        }
+                    }
+                    #expect(c == expected, "m \(m) n \(n) k \(k) transposed \(transposed) accumulate \(accumulate)")
+                }
+            }
+        }
+    }
+
+    /// Sizes large enough that the step product and the point-wise steps split over threads:
+    /// the result equals a one-thread run bit for bit, and the composed cell loop to rounding.
+    @Test(arguments: [(RecurrentKind.lstm, false), (.lstm, true), (.gru, false), (.rnn(.tanh), false)], [false, true])
+    func threadedStepsEqualOneThread(case c: (RecurrentKind, Bool), reverse: Bool) {
+        let (kind, project) = c
+        let (T, B, I, H) = (5, 32, 8, 128)
+        let hOut = project ? 64 : H
+        func run(threads: Int) -> [Tensor?] {
+            Parallel.setThreadLimit(threads)
+            defer { Parallel.setThreadLimit(0) }
+            let w = Self.weights(kind, I: I, H: H, hOut: project ? hOut : nil, seed: 3)
+            var g = Generator(seed: 4)
+            let x = (Tensor.randn([T * B, I], generator: &g)).requiringGrad()
+            let h0 = (Tensor.randn([B, hOut], generator: &g) * 0.5).requiringGrad()
+            let c0 = kind == .lstm ? Tensor.randn([B, H], generator: &g) * 0.5 : nil
+            let wo = Tensor.randn([T * B, hOut], generator: &g)
+            let r = FusedRecurrence.run(kind, data: x, batchSizes: Array(repeating: B, count: T), reverse: reverse,
+                                        h0: h0, c0: c0, weights: w)
+            ((r.output * wo).sum() + r.h.sum() * 2 + (r.c?.sum() ?? Tensor(Float(0)))).backward()
+            return [r.output, r.h, r.c, x.grad, h0.grad] + w.tensors.map { $0?.grad }
+        }
+        let split = run(threads: 0), single = run(threads: 1)
+        for (i, (a, b)) in zip(split, single).enumerated() {
+            #expect(a?.scalars == b?.scalars, "result \(i)")
+        }
+        // Against the composed reference (op-by-op cells) in Float64 on the same values.
+        let w32 = Self.weights(kind, I: I, H: H, hOut: project ? hOut : nil, seed: 3)
+        func f64(_ t: Tensor?) -> Tensor? { t.map { $0.to(.float64).detach().requiringGrad() } }
+        let w = RecurrentWeights(wIH: f64(w32.wIH)!, wHH: f64(w32.wHH)!, bIH: f64(w32.bIH), bHH: f64(w32.bHH), wHR: f64(w32.wHR))
+        var g = Generator(seed: 4)
+        let x = f64(Tensor.randn([T * B, I], generator: &g))!
+        let h0 = f64(Tensor.randn([B, hOut], generator: &g) * 0.5)!
+        let c0 = kind == .lstm ? (Tensor.randn([B, H], generator: &g) * 0.5).to(.float64) : nil
+        let wo = Tensor.randn([T * B, hOut], generator: &g).to(.float64)
+        let composed = CellMath.sequence(kind, x.reshape([T, B, I]), h0: h0, c0: c0, w, reverse: reverse)
+        ((composed.output.reshape([T * B, hOut]) * wo).sum() + composed.h.sum() * 2
+            + (composed.c?.sum() ?? Tensor(Double(0)))).backward()
+        expectClose(split[0], composed.output.reshape([T * B, hOut]), "output")
+        expectClose(split[1], composed.h, "h_n")
+        expectClose(split[3], x.grad!, "grad x")
+        expectClose(split[4], h0.grad!, "grad h0")
+        for (i, t) in w.tensors.enumerated() where t != nil {
+            expectClose(split[5 + i], t!.grad!, "grad weight \(i)")
+        }
+    }
+
+    /// A packed batch (sequences ending at different steps) whose initial state needs no
+    /// gradient — the last backward product is skipped — still gives every other gradient.
+    @Test(arguments: [false, true])
+    func packedBatchWithoutInitialStateGradient(reverse: Bool) {
+        let (I, H) = (8, 128)
+        let sizes = [32, 32, 20, 9, 3]
+        let N = sizes.reduce(0, +)
+        func run(threads: Int, h0Grad: Bool) -> [Tensor?] {
+            Parallel.setThreadLimit(threads)
+            defer { Parallel.setThreadLimit(0) }
+            let w = Self.weights(.lstm, I: I, H: H, seed: 5)
+            var g = Generator(seed: 6)
+            let x = Tensor.randn([N, I], generator: &g).requiringGrad()
+            let h0 = Tensor.randn([32, H], generator: &g) * 0.5
+            if h0Grad { h0.requiresGrad = true }
+            let c0 = Tensor.randn([32, H], generator: &g) * 0.5
+            let wo = Tensor.randn([N, H], generator: &g)
+            let r = FusedRecurrence.run(.lstm, data: x, batchSizes: sizes, reverse: reverse, h0: h0, c0: c0, weights: w)
+            ((r.output * wo).sum() + r.h.sum() + r.c!.sum()).backward()
+            return [r.output, x.grad] + w.tensors.map { $0?.grad }
+        }
+        let reference = run(threads: 1, h0Grad: true)
+        for (i, (a, b)) in zip(run(threads: 0, h0Grad: false), reference).enumerated() {
+            #expect(a?.scalars == b?.scalars, "result \(i)")
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import LoomTestSupport
+import Testing
+import LoomTensor
+
+@Suite("Thread pool and split BLAS products")
+struct ParallelTests {
+    /// Every part runs exactly once, whatever the part count versus the pool width.
+    @Test(arguments: [1, 2, 3, 7])
+    func everyPartRunsOnce(parts: Int) {
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: parts)
+        counts.initialize(repeating: 0, count: parts)
+        defer { counts.deallocate() }
+        for _ in 0..<200 { Parallel.run(parts: parts) { p in counts[p] += 1 } }
+        #expect((0..<parts).map { counts[$0] } == Array(repeating: 200, count: parts))
+    }
+
+    /// A split from inside a part, and splits from several threads at once, run correctly (the
+    /// pool runs a call on its caller when it is busy).
+    @Test func nestedAndConcurrentCallsComplete() async {
+        let sums = await withTaskGroup(of: Int.self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    var total = 0
+                    for _ in 0..<50 {
+                        let cells = UnsafeMutablePointer<Int>.allocate(capacity: 4)
+                        cells.initialize(repeating: 0, count: 4)
+                        Parallel.run(parts: 2) { outer in
+                            Parallel.run(parts: 2) { inner in cells[outer * 2 + inner] = task + outer * 2 + inner }
+                        }
+                        total += (0..<4).reduce(0) { $0 + cells[$1] }
+                        cells.deallocate()
+                    }
+                    return total
+                }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }.sorted()
+        }
+        // Each call writes task·4 + (0 + 1 + 2 + 3); 50 calls per task.
+        #expect(sums == (0..<4).map { 50 * ($0 * 4 + 6) })
+    }
+
+    /// Large products are split into row or column blocks over the pool: the result equals the
+    /// one-thread product bit for bit, and a Float64 product to rounding.
+    @Test(arguments: [(257, 300, 70), (40, 300, 500), (64, 1024, 48)])
+    func splitProductsEqualOneThread(shape: (Int, Int, Int)) {
+        let (m, k, n) = shape
+        var g = Generator(seed: 11)
+        let a = Tensor.randn([m, k], generator: &g), b = Tensor.randn([k, n], generator: &g)
+        let split = a.matmul(b)
+        let splitT = b.t().contiguous().matmul(a.t().contiguous())      // other orientation
+        Parallel.setThreadLimit(1)
+        let single = a.matmul(b)
+        let singleT = b.t().contiguous().matmul(a.t().contiguous())
+        Parallel.setThreadLimit(0)
+        #expect(split.scalars == single.scalars)
+        #expect(splitT.scalars == singleT.scalars)
+        expectClose(split, a.to(.float64).matmul(b.to(.float64)), atol: 1e-3, rtol: 1e-4, "product")
+    }
+}

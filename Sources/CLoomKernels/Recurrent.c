@@ -1,18 +1,21 @@
 // Fused point-wise kernels of LSTM, GRU and Elman RNN steps (forward and backward).
 //
-// Hidden sizes are rarely multiples of the vector width (50, 100 …), and a compiler's
-// vectorized loop with a scalar remainder — or its refusal to vectorize short loops — leaves
-// most of the work scalar. So each row is processed in blocks of LANES elements: the block is
-// loaded into local arrays (zero-padded at the end of a row), the math runs over exactly LANES
-// lanes (always vectorized), and the valid part is stored back.
+// Each row is processed in blocks of LANES elements whose math runs over exactly LANES lanes
+// (always vectorized). Hidden sizes are rarely multiples of LANES (20, 50, 100 …), and a
+// zero-padded partial block is slow (element-wise conditional loads and stores). So when
+// H ≥ LANES the row's remainder is covered by one more full block over its last LANES
+// elements, overlapping the previous block. Its inputs are loaded before any of the row's
+// stores: kernels that update in place (activations over pre-activations, dc, dhprev) then
+// write the overlapping elements twice with the same values. Only rows shorter than LANES take
+// the padded path.
 #include "CLoomRecurrent.h"
 #include "InlineMath.h"
 
 #define LANES 16
+#define INLINE static inline __attribute__((always_inline))
 
-// Full blocks copy a constant LANES floats (one vector move); only a row's last block takes
-// the element-by-element path.
-static inline void load(float *restrict dst, const float *restrict src, size_t len) {
+// dst[0..<LANES] = src[0..<len], zero-padded; a constant LANES copy when len == LANES.
+INLINE void load(float *restrict dst, const float *restrict src, size_t len) {
     if (len == LANES) {
         for (size_t k = 0; k < LANES; k++) dst[k] = src[k];
     } else {
@@ -20,7 +23,7 @@ static inline void load(float *restrict dst, const float *restrict src, size_t l
     }
 }
 
-static inline void store(float *restrict dst, const float *restrict src, size_t len) {
+INLINE void store(float *restrict dst, const float *restrict src, size_t len) {
     if (len == LANES) {
         for (size_t k = 0; k < LANES; k++) dst[k] = src[k];
     } else {
@@ -28,34 +31,26 @@ static inline void store(float *restrict dst, const float *restrict src, size_t 
     }
 }
 
-// One block of an LSTM row: `len` valid elements computed over exactly W lanes (W is a
-// constant after inlining: LANES, or LANES / 2 for a row's short last block, which halves the
-// wasted lanes when H is not a multiple of LANES, e.g. H = 20 or 50).
-static inline __attribute__((always_inline))
-void lstm_block(float *restrict gi, float *restrict gf, float *restrict gg, float *restrict go, const float *restrict cp,
-                float *restrict cr, float *restrict tr, float *restrict mr, size_t len, const size_t W) {
-    float i[LANES], f[LANES], g[LANES], o[LANES], cv[LANES], t[LANES], mv[LANES];
-    if (len == W) {
-        for (size_t k = 0; k < W; k++) { i[k] = gi[k]; f[k] = gf[k]; g[k] = gg[k]; o[k] = go[k]; cv[k] = cp[k]; }
-    } else {
-        for (size_t k = 0; k < W; k++) {
-            i[k] = k < len ? gi[k] : 0.0f; f[k] = k < len ? gf[k] : 0.0f; g[k] = k < len ? gg[k] : 0.0f;
-            o[k] = k < len ? go[k] : 0.0f; cv[k] = k < len ? cp[k] : 0.0f;
-        }
-    }
-    for (size_t k = 0; k < W; k++) {
-        i[k] = loom_sigmoid1(i[k]); f[k] = loom_sigmoid1(f[k]);
-        g[k] = loom_tanh1(g[k]); o[k] = loom_sigmoid1(o[k]);
-        cv[k] = f[k] * cv[k] + i[k] * g[k];
-        t[k] = loom_tanh1(cv[k]);
-        mv[k] = o[k] * t[k];
-    }
-    if (len == W) {
-        for (size_t k = 0; k < W; k++) { gi[k] = i[k]; gf[k] = f[k]; gg[k] = g[k]; go[k] = o[k]; cr[k] = cv[k]; tr[k] = t[k]; mr[k] = mv[k]; }
-    } else {
-        for (size_t k = 0; k < len; k++) { gi[k] = i[k]; gf[k] = f[k]; gg[k] = g[k]; go[k] = o[k]; cr[k] = cv[k]; tr[k] = t[k]; mr[k] = mv[k]; }
-    }
-}
+// Runs LOAD(in, j, len) / FINISH(in, j, len) over a row of H elements as described above.
+#define ROW_BLOCKS(Input, LOAD, FINISH, H)                                      \
+    do {                                                                        \
+        if ((H) < LANES) {                                                      \
+            Input rowIn_; LOAD(&rowIn_, 0, (H)); FINISH(&rowIn_, 0, (H));                   \
+            break;                                                              \
+        }                                                                       \
+        size_t tail_ = (H) - LANES;                                             \
+        int hasTail_ = (H) % LANES != 0;                                        \
+        Input tailIn_;                                                               \
+        if (hasTail_) LOAD(&tailIn_, tail_, LANES);                                  \
+        for (size_t j_ = 0; j_ + LANES <= (H); j_ += LANES) {                   \
+            Input blockIn_; LOAD(&blockIn_, j_, LANES); FINISH(&blockIn_, j_, LANES);             \
+        }                                                                       \
+        if (hasTail_) FINISH(&tailIn_, tail_, LANES);                                \
+    } while (0)
+
+// MARK: LSTM
+
+typedef struct { float i[LANES], f[LANES], g[LANES], o[LANES], c[LANES]; } LstmIn;
 
 LOOM_CLONES
 void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size_t ldcprev, float *restrict c, size_t ldc,
@@ -64,16 +59,28 @@ void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size
         float *gi = gates + r * 4 * H, *gf = gi + H, *gg = gf + H, *go = gg + H;
         const float *cp = cprev + r * ldcprev;
         float *cr = c + r * ldc, *tr = tc + r * H, *mr = m + r * ldm;
-        size_t j = 0;
-        for (; j + LANES <= H; j += LANES) lstm_block(gi + j, gf + j, gg + j, go + j, cp + j, cr + j, tr + j, mr + j, LANES, LANES);
-        size_t rest = H - j;
-        if (rest > LANES / 2) {
-            lstm_block(gi + j, gf + j, gg + j, go + j, cp + j, cr + j, tr + j, mr + j, rest, LANES);
-        } else if (rest > 0) {
-            lstm_block(gi + j, gf + j, gg + j, go + j, cp + j, cr + j, tr + j, mr + j, rest, LANES / 2);
-        }
+#define LSTM_LOAD(x, j, len) do { load((x)->i, gi + (j), len); load((x)->f, gf + (j), len); load((x)->g, gg + (j), len); \
+                                  load((x)->o, go + (j), len); load((x)->c, cp + (j), len); } while (0)
+#define LSTM_FINISH(x, j, len) do {                                                                           \
+            float t_[LANES], m_[LANES];                                                                       \
+            for (size_t k = 0; k < LANES; k++) {                                                              \
+                (x)->i[k] = loom_sigmoid1((x)->i[k]); (x)->f[k] = loom_sigmoid1((x)->f[k]);                   \
+                (x)->g[k] = loom_tanh1((x)->g[k]); (x)->o[k] = loom_sigmoid1((x)->o[k]);                      \
+                (x)->c[k] = (x)->f[k] * (x)->c[k] + (x)->i[k] * (x)->g[k];                                    \
+                t_[k] = loom_tanh1((x)->c[k]);                                                                \
+                m_[k] = (x)->o[k] * t_[k];                                                                    \
+            }                                                                                                 \
+            store(gi + (j), (x)->i, len); store(gf + (j), (x)->f, len); store(gg + (j), (x)->g, len);         \
+            store(go + (j), (x)->o, len); store(cr + (j), (x)->c, len); store(tr + (j), t_, len);             \
+            store(mr + (j), m_, len);                                                                         \
+        } while (0)
+        ROW_BLOCKS(LstmIn, LSTM_LOAD, LSTM_FINISH, H);
+#undef LSTM_LOAD
+#undef LSTM_FINISH
     }
 }
+
+typedef struct { float i[LANES], f[LANES], g[LANES], o[LANES], t[LANES], c0[LANES], d[LANES], dc[LANES]; } LstmBackIn;
 
 LOOM_CLONES
 void loom_lstm_step_backward_f32(const float *restrict gates, const float *restrict cprev, size_t ldcprev, const float *restrict tc,
@@ -84,25 +91,31 @@ void loom_lstm_step_backward_f32(const float *restrict gates, const float *restr
         const float *cp = cprev + r * ldcprev, *tr = tc + r * H, *dmr = dm + r * ldm;
         float *dcr = dc + r * lddc;
         float *dzi = dz + r * 4 * H, *dzf = dzi + H, *dzg = dzf + H, *dzo = dzg + H;
-        for (size_t j = 0; j < H; j += LANES) {
-            size_t len = H - j < LANES ? H - j : LANES;
-            float i[LANES], f[LANES], g[LANES], o[LANES], t[LANES], c0[LANES], d[LANES], dcv[LANES];
-            float a[LANES], b[LANES], e[LANES], h[LANES];
-            load(i, gi + j, len); load(f, gf + j, len); load(g, gg + j, len); load(o, go + j, len);
-            load(t, tr + j, len); load(c0, cp + j, len); load(d, dmr + j, len); load(dcv, dcr + j, len);
-            for (size_t k = 0; k < LANES; k++) {
-                float dcn = dcv[k] + d[k] * o[k] * (1.0f - t[k] * t[k]);
-                a[k] = dcn * g[k] * i[k] * (1.0f - i[k]);
-                b[k] = dcn * c0[k] * f[k] * (1.0f - f[k]);
-                e[k] = dcn * i[k] * (1.0f - g[k] * g[k]);
-                h[k] = d[k] * t[k] * o[k] * (1.0f - o[k]);
-                dcv[k] = dcn * f[k];
-            }
-            store(dzi + j, a, len); store(dzf + j, b, len); store(dzg + j, e, len); store(dzo + j, h, len);
-            store(dcr + j, dcv, len);
-        }
+#define LSTMB_LOAD(x, j, len) do { load((x)->i, gi + (j), len); load((x)->f, gf + (j), len); load((x)->g, gg + (j), len); \
+                                   load((x)->o, go + (j), len); load((x)->t, tr + (j), len); load((x)->c0, cp + (j), len); \
+                                   load((x)->d, dmr + (j), len); load((x)->dc, dcr + (j), len); } while (0)
+#define LSTMB_FINISH(x, j, len) do {                                                                          \
+            float a_[LANES], b_[LANES], e_[LANES], h_[LANES];                                                 \
+            for (size_t k = 0; k < LANES; k++) {                                                              \
+                float dcn = (x)->dc[k] + (x)->d[k] * (x)->o[k] * (1.0f - (x)->t[k] * (x)->t[k]);              \
+                a_[k] = dcn * (x)->g[k] * (x)->i[k] * (1.0f - (x)->i[k]);                                     \
+                b_[k] = dcn * (x)->c0[k] * (x)->f[k] * (1.0f - (x)->f[k]);                                    \
+                e_[k] = dcn * (x)->i[k] * (1.0f - (x)->g[k] * (x)->g[k]);                                     \
+                h_[k] = (x)->d[k] * (x)->t[k] * (x)->o[k] * (1.0f - (x)->o[k]);                               \
+                (x)->dc[k] = dcn * (x)->f[k];                                                                 \
+            }                                                                                                 \
+            store(dzi + (j), a_, len); store(dzf + (j), b_, len); store(dzg + (j), e_, len);                  \
+            store(dzo + (j), h_, len); store(dcr + (j), (x)->dc, len);                                        \
+        } while (0)
+        ROW_BLOCKS(LstmBackIn, LSTMB_LOAD, LSTMB_FINISH, H);
+#undef LSTMB_LOAD
+#undef LSTMB_FINISH
     }
 }
+
+// MARK: GRU
+
+typedef struct { float a[LANES], b[LANES], c[LANES], d[LANES], e[LANES], f[LANES], p[LANES]; } GruIn;
 
 LOOM_CLONES
 void loom_gru_step_f32(float *restrict xg, const float *restrict hg, const float *restrict hprev, size_t ldhprev,
@@ -112,22 +125,28 @@ void loom_gru_step_f32(float *restrict xg, const float *restrict hg, const float
         const float *hr = hg + r * 3 * H, *hz = hr + H, *hn = hz + H;
         const float *hp = hprev + r * ldhprev;
         float *out = h + r * ldh;
-        for (size_t j = 0; j < H; j += LANES) {
-            size_t len = H - j < LANES ? H - j : LANES;
-            float a[LANES], b[LANES], c[LANES], d[LANES], e[LANES], f[LANES], p[LANES], y[LANES];
-            load(a, xr + j, len); load(b, xz + j, len); load(c, xn + j, len);
-            load(d, hr + j, len); load(e, hz + j, len); load(f, hn + j, len); load(p, hp + j, len);
-            for (size_t k = 0; k < LANES; k++) {
-                float rg = loom_sigmoid1(a[k] + d[k]);
-                float zg = loom_sigmoid1(b[k] + e[k]);
-                float ng = loom_tanh1(c[k] + rg * f[k]);
-                a[k] = rg; b[k] = zg; c[k] = ng;
-                y[k] = (1.0f - zg) * ng + zg * p[k];
-            }
-            store(xr + j, a, len); store(xz + j, b, len); store(xn + j, c, len); store(out + j, y, len);
-        }
+#define GRU_LOAD(x, j, len) do { load((x)->a, xr + (j), len); load((x)->b, xz + (j), len); load((x)->c, xn + (j), len); \
+                                 load((x)->d, hr + (j), len); load((x)->e, hz + (j), len); load((x)->f, hn + (j), len); \
+                                 load((x)->p, hp + (j), len); } while (0)
+#define GRU_FINISH(x, j, len) do {                                                                            \
+            float y_[LANES];                                                                                  \
+            for (size_t k = 0; k < LANES; k++) {                                                              \
+                float rg = loom_sigmoid1((x)->a[k] + (x)->d[k]);                                              \
+                float zg = loom_sigmoid1((x)->b[k] + (x)->e[k]);                                              \
+                float ng = loom_tanh1((x)->c[k] + rg * (x)->f[k]);                                            \
+                (x)->a[k] = rg; (x)->b[k] = zg; (x)->c[k] = ng;                                               \
+                y_[k] = (1.0f - zg) * ng + zg * (x)->p[k];                                                    \
+            }                                                                                                 \
+            store(xr + (j), (x)->a, len); store(xz + (j), (x)->b, len); store(xn + (j), (x)->c, len);         \
+            store(out + (j), y_, len);                                                                        \
+        } while (0)
+        ROW_BLOCKS(GruIn, GRU_LOAD, GRU_FINISH, H);
+#undef GRU_LOAD
+#undef GRU_FINISH
     }
 }
+
+typedef struct { float rg[LANES], zg[LANES], ng[LANES], hh[LANES], p[LANES], d[LANES], acc[LANES]; } GruBackIn;
 
 LOOM_CLONES
 void loom_gru_step_backward_f32(const float *restrict gates, const float *restrict hg, const float *restrict hprev, size_t ldhprev,
@@ -140,43 +159,52 @@ void loom_gru_step_backward_f32(const float *restrict gates, const float *restri
         float *dxr = dxg + r * 3 * H, *dxz = dxr + H, *dxn = dxz + H;
         float *dhr = dhg + r * 3 * H, *dhz = dhr + H, *dhn = dhz + H;
         float *dp = dhprev + r * lddhprev;
-        for (size_t j = 0; j < H; j += LANES) {
-            size_t len = H - j < LANES ? H - j : LANES;
-            float rg[LANES], zg[LANES], ng[LANES], hh[LANES], p[LANES], d[LANES], acc[LANES];
-            float a[LANES], b[LANES], c[LANES], e[LANES];
-            load(rg, gr + j, len); load(zg, gz + j, len); load(ng, gn + j, len); load(hh, hn + j, len);
-            load(p, hp + j, len); load(d, dd + j, len); load(acc, dp + j, len);
-            for (size_t k = 0; k < LANES; k++) {
-                float dn = d[k] * (1.0f - zg[k]) * (1.0f - ng[k] * ng[k]);
-                float dzv = d[k] * (p[k] - ng[k]) * zg[k] * (1.0f - zg[k]);
-                float drv = dn * hh[k] * rg[k] * (1.0f - rg[k]);
-                a[k] = drv; b[k] = dzv; c[k] = dn; e[k] = dn * rg[k];
-                acc[k] += d[k] * zg[k];
-            }
-            store(dxr + j, a, len); store(dxz + j, b, len); store(dxn + j, c, len);
-            store(dhr + j, a, len); store(dhz + j, b, len); store(dhn + j, e, len);
-            store(dp + j, acc, len);
-        }
+#define GRUB_LOAD(x, j, len) do { load((x)->rg, gr + (j), len); load((x)->zg, gz + (j), len); load((x)->ng, gn + (j), len); \
+                                  load((x)->hh, hn + (j), len); load((x)->p, hp + (j), len); load((x)->d, dd + (j), len); \
+                                  load((x)->acc, dp + (j), len); } while (0)
+#define GRUB_FINISH(x, j, len) do {                                                                           \
+            float a_[LANES], b_[LANES], c_[LANES], e_[LANES];                                                 \
+            for (size_t k = 0; k < LANES; k++) {                                                              \
+                float dn = (x)->d[k] * (1.0f - (x)->zg[k]) * (1.0f - (x)->ng[k] * (x)->ng[k]);                \
+                float dzv = (x)->d[k] * ((x)->p[k] - (x)->ng[k]) * (x)->zg[k] * (1.0f - (x)->zg[k]);          \
+                float drv = dn * (x)->hh[k] * (x)->rg[k] * (1.0f - (x)->rg[k]);                               \
+                a_[k] = drv; b_[k] = dzv; c_[k] = dn; e_[k] = dn * (x)->rg[k];                                \
+                (x)->acc[k] += (x)->d[k] * (x)->zg[k];                                                        \
+            }                                                                                                 \
+            store(dxr + (j), a_, len); store(dxz + (j), b_, len); store(dxn + (j), c_, len);                  \
+            store(dhr + (j), a_, len); store(dhz + (j), b_, len); store(dhn + (j), e_, len);                  \
+            store(dp + (j), (x)->acc, len);                                                                   \
+        } while (0)
+        ROW_BLOCKS(GruBackIn, GRUB_LOAD, GRUB_FINISH, H);
+#undef GRUB_LOAD
+#undef GRUB_FINISH
     }
 }
+
+// MARK: Elman RNN
+
+typedef struct { float v[LANES]; } RnnIn;
 
 LOOM_CLONES
 void loom_rnn_step_f32(float *restrict x, size_t ld, size_t n, size_t H, int relu) {
     for (size_t r = 0; r < n; r++) {
         float *row = x + r * ld;
-        for (size_t j = 0; j < H; j += LANES) {
-            size_t len = H - j < LANES ? H - j : LANES;
-            float v[LANES];
-            load(v, row + j, len);
-            if (relu) {
-                for (size_t k = 0; k < LANES; k++) v[k] = v[k] > 0.0f ? v[k] : 0.0f;
-            } else {
-                for (size_t k = 0; k < LANES; k++) v[k] = loom_tanh1(v[k]);
-            }
-            store(row + j, v, len);
-        }
+#define RNN_LOAD(s, j, len) load((s)->v, row + (j), len)
+#define RNN_FINISH(s, j, len) do {                                                                            \
+            if (relu) {                                                                                       \
+                for (size_t k = 0; k < LANES; k++) (s)->v[k] = (s)->v[k] > 0.0f ? (s)->v[k] : 0.0f;           \
+            } else {                                                                                          \
+                for (size_t k = 0; k < LANES; k++) (s)->v[k] = loom_tanh1((s)->v[k]);                         \
+            }                                                                                                 \
+            store(row + (j), (s)->v, len);                                                                    \
+        } while (0)
+        ROW_BLOCKS(RnnIn, RNN_LOAD, RNN_FINISH, H);
+#undef RNN_LOAD
+#undef RNN_FINISH
     }
 }
+
+typedef struct { float h[LANES], d[LANES]; } RnnBackIn;
 
 LOOM_CLONES
 void loom_rnn_step_backward_f32(const float *restrict h, size_t ldh, const float *restrict dh, size_t lddh,
@@ -184,14 +212,16 @@ void loom_rnn_step_backward_f32(const float *restrict h, size_t ldh, const float
     for (size_t r = 0; r < n; r++) {
         const float *hr = h + r * ldh, *d = dh + r * lddh;
         float *out = dz + r * H;
-        for (size_t j = 0; j < H; j += LANES) {
-            size_t len = H - j < LANES ? H - j : LANES;
-            float hv[LANES], dv[LANES], y[LANES];
-            load(hv, hr + j, len); load(dv, d + j, len);
-            for (size_t k = 0; k < LANES; k++) {
-                y[k] = relu ? (hv[k] > 0.0f ? dv[k] : 0.0f) : dv[k] * (1.0f - hv[k] * hv[k]);
-            }
-            store(out + j, y, len);
-        }
+#define RNNB_LOAD(s, j, len) do { load((s)->h, hr + (j), len); load((s)->d, d + (j), len); } while (0)
+#define RNNB_FINISH(s, j, len) do {                                                                           \
+            float y_[LANES];                                                                                  \
+            for (size_t k = 0; k < LANES; k++) {                                                              \
+                y_[k] = relu ? ((s)->h[k] > 0.0f ? (s)->d[k] : 0.0f) : (s)->d[k] * (1.0f - (s)->h[k] * (s)->h[k]); \
+            }                                                                                                 \
+            store(out + (j), y_, len);                                                                        \
+        } while (0)
+        ROW_BLOCKS(RnnBackIn, RNNB_LOAD, RNNB_FINISH, H);
+#undef RNNB_LOAD
+#undef RNNB_FINISH
     }
 }

@@ -64,10 +64,10 @@ void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size
 #define LSTM_FINISH(x, j, len) do {                                                                           \
             float t_[LANES], m_[LANES];                                                                       \
             for (size_t k = 0; k < LANES; k++) {                                                              \
-                (x)->i[k] = loom_sigmoid1((x)->i[k]); (x)->f[k] = loom_sigmoid1((x)->f[k]);                   \
-                (x)->g[k] = loom_tanh1((x)->g[k]); (x)->o[k] = loom_sigmoid1((x)->o[k]);                      \
+                (x)->i[k] = loom_sigmoid_step((x)->i[k]); (x)->f[k] = loom_sigmoid_step((x)->f[k]);                   \
+                (x)->g[k] = loom_tanh_step((x)->g[k]); (x)->o[k] = loom_sigmoid_step((x)->o[k]);                      \
                 (x)->c[k] = (x)->f[k] * (x)->c[k] + (x)->i[k] * (x)->g[k];                                    \
-                t_[k] = loom_tanh1((x)->c[k]);                                                                \
+                t_[k] = loom_tanh_step((x)->c[k]);                                                                \
                 m_[k] = (x)->o[k] * t_[k];                                                                    \
             }                                                                                                 \
             store(gi + (j), (x)->i, len); store(gf + (j), (x)->f, len); store(gg + (j), (x)->g, len);         \
@@ -131,9 +131,9 @@ void loom_gru_step_f32(float *restrict xg, const float *restrict hg, const float
 #define GRU_FINISH(x, j, len) do {                                                                            \
             float y_[LANES];                                                                                  \
             for (size_t k = 0; k < LANES; k++) {                                                              \
-                float rg = loom_sigmoid1((x)->a[k] + (x)->d[k]);                                              \
-                float zg = loom_sigmoid1((x)->b[k] + (x)->e[k]);                                              \
-                float ng = loom_tanh1((x)->c[k] + rg * (x)->f[k]);                                            \
+                float rg = loom_sigmoid_step((x)->a[k] + (x)->d[k]);                                              \
+                float zg = loom_sigmoid_step((x)->b[k] + (x)->e[k]);                                              \
+                float ng = loom_tanh_step((x)->c[k] + rg * (x)->f[k]);                                            \
                 (x)->a[k] = rg; (x)->b[k] = zg; (x)->c[k] = ng;                                               \
                 y_[k] = (1.0f - zg) * ng + zg * (x)->p[k];                                                    \
             }                                                                                                 \
@@ -194,7 +194,7 @@ void loom_rnn_step_f32(float *restrict x, size_t ld, size_t n, size_t H, int rel
             if (relu) {                                                                                       \
                 for (size_t k = 0; k < LANES; k++) (s)->v[k] = (s)->v[k] > 0.0f ? (s)->v[k] : 0.0f;           \
             } else {                                                                                          \
-                for (size_t k = 0; k < LANES; k++) (s)->v[k] = loom_tanh1((s)->v[k]);                         \
+                for (size_t k = 0; k < LANES; k++) (s)->v[k] = loom_tanh_step((s)->v[k]);                         \
             }                                                                                                 \
             store(row + (j), (s)->v, len);                                                                    \
         } while (0)

@@ -34,7 +34,12 @@ extension Tensor {
         func run<T: TensorScalar>(_: T.Type) {
             let src = g.storage.pointer(T.self), dst = out.storage.pointer(T.self)
             Tensor.walkRuns(g.shape, strides, offset) { o, i, length, step in
-                for k in 0..<length { dst[i + k * step] += src[o + k] }
+                if step == 1 {
+                    let d = dst + i, s = src + o           // contiguous run: a vectorized loop
+                    for k in 0..<length { d[k] += s[k] }
+                } else {
+                    for k in 0..<length { dst[i + k * step] += src[o + k] }
+                }
             }
         }
         if dtype == .float32 { run(Float.self) } else { run(Double.self) }

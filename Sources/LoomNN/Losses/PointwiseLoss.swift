@@ -35,31 +35,45 @@ struct PointwiseLoss {
                          "\(name): weight of shape \(wt.shape) does not broadcast to the input shape \(shape)")
             return PointwiseLoss.expanded(wt, to: shape)
         }
+        return x.dtype == .float32
+            ? forward(Float.self, name, x, t, w, shape: shape, reduction: reduction)
+            : forward(Double.self, name, x, t, w, shape: shape, reduction: reduction)
+    }
+
+    /// The loss and its node for scalar type S (values read and written through pointers; the
+    /// arithmetic is in Double either way).
+    private func forward<S: TensorScalar>(_: S.Type, _ name: String, _ x: Tensor, _ t: Tensor, _ w: [Double]?,
+                                          shape: [Int], reduction: Reduction) -> Tensor {
         let n = x.count
-        let xs = x.doubleScalars, ts = t.doubleScalars
+        let px = x.storage.pointer(S.self), pt = t.storage.pointer(S.self)
+        let value = self.value
         let out: Tensor
         switch reduction {
         case .none:
-            out = Tensor(zeros: shape, dtype: x.dtype)
-            for i in 0..<n { out.setScalar((w?[i] ?? 1) * value(xs[i], ts[i], i), at: i) }
+            out = Tensor(uninitialized: shape, dtype: x.dtype)
+            let po = out.storage.pointer(S.self)
+            for i in 0..<n { po[i] = S((w?[i] ?? 1) * value(Double(px[i]), Double(pt[i]), i)) }
         case .sum, .mean:
             var total = 0.0
-            for i in 0..<n { total += (w?[i] ?? 1) * value(xs[i], ts[i], i) }
+            for i in 0..<n { total += (w?[i] ?? 1) * value(Double(px[i]), Double(pt[i]), i) }
             if reduction == .mean { total /= Double(n) }
             out = Tensor.full([], total, dtype: x.dtype)
         }
         let derivatives = self.derivatives
         return Tensor.record(name, out, inputs: [x, t]) { g in
-            let gs = g.doubleScalars
+            // Inputs are read again at backward time, as saved: the node keeps x and t alive.
+            let px = x.storage.pointer(S.self), pt = t.storage.pointer(S.self), pg = g.storage.pointer(S.self)
             let scale = reduction == .mean ? 1 / Double(n) : 1
-            let gx = Tensor(zeros: shape, dtype: x.dtype), gt = Tensor(zeros: shape, dtype: x.dtype)
+            let gx = x.requiresGrad ? Tensor(uninitialized: shape, dtype: x.dtype) : nil
+            let gt = t.requiresGrad ? Tensor(uninitialized: shape, dtype: x.dtype) : nil
+            let pgx = gx?.storage.pointer(S.self), pgt = gt?.storage.pointer(S.self)
             for i in 0..<n {
-                let upstream = (reduction == .none ? gs[i] : gs[0] * scale) * (w?[i] ?? 1)
-                let (dx, dt) = derivatives(xs[i], ts[i], i)
-                gx.setScalar(upstream * dx, at: i)
-                gt.setScalar(upstream * dt, at: i)
+                let upstream = (reduction == .none ? Double(pg[i]) : Double(pg[0]) * scale) * (w?[i] ?? 1)
+                let (dx, dt) = derivatives(Double(px[i]), Double(pt[i]), i)
+                pgx?[i] = S(upstream * dx)
+                pgt?[i] = S(upstream * dt)
             }
-            return [x.requiresGrad ? gx : nil, t.requiresGrad ? gt : nil]
+            return [gx, gt]
         }
     }
 

@@ -1,18 +1,27 @@
 // Fused optimizer updates (see CLoomOptimizers.h). Contraction is off so that the only fused
-// multiply-adds are the explicit ones (`fmadd`), the same on every target clone.
+// multiply-adds are the explicit ones (`fmadd`).
+//
+// Each update is compiled twice: with FMA instructions (AVX-512, or AVX2+FMA), chosen at run time
+// where the CPU has them, and without, where a·b + c is formed in double and rounded once.
+// The two agree except on double-rounding ties (~1 in 2²⁹); the FMA form is about 1.6× faster
+// (Adam over 41k parameters: the airline model's step).
 #include "CLoomOptimizers.h"
 #include "InlineMath.h"
 
 #pragma clang fp contract(off)
 
-/// a·b + c rounded once: the product of two floats is exact in double, the double sum is rounded
-/// once to float (a different result from a true FMA needs a double-rounding tie, ~1 in 2²⁹).
-/// Vectorizes on every target, FMA instructions or not.
-static inline float fmadd(float a, float b, float c) { return (float)((double)a * (double)b + (double)c); }
+#define INLINE static inline __attribute__((always_inline))
+
+/// a·b + c rounded once: a hardware FMA when `hw`, else the product of two floats (exact in
+/// double) plus c in double, rounded once to float. Vectorizes on every target either way.
+INLINE float fmadd_hw(const int hw, float a, float b, float c) {
+    return hw ? __builtin_fmaf(a, b, c) : (float)((double)a * (double)b + (double)c);
+}
+#define fmadd(a, b, c) fmadd_hw(hw, a, b, c)
 
 static inline float sqrt1(float x) { return __builtin_elementwise_sqrt(x); }
 
-static inline void sgd_loop(float *restrict p, const float *restrict g, float *restrict buf, size_t n,
+INLINE void sgd_loop(const int hw, float *restrict p, const float *restrict g, float *restrict buf, size_t n,
                             float wd, float mu, float keep, float neg_lr, const int decay, const int momentum,
                             const int nesterov, const int first) {
     for (size_t i = 0; i < n; i++) {
@@ -27,26 +36,25 @@ static inline void sgd_loop(float *restrict p, const float *restrict g, float *r
     }
 }
 
-LOOM_CLONES
-void loom_sgd_f32(float *restrict p, const float *restrict g, float *restrict buf, size_t n, float weight_decay,
+INLINE void sgd_body(const int hw, float *restrict p, const float *restrict g, float *restrict buf, size_t n, float weight_decay,
                   float momentum, float keep, int nesterov, int first, float neg_lr) {
     const int decay = weight_decay != 0.0f;
     if (!buf) {
-        if (decay) sgd_loop(p, g, buf, n, weight_decay, momentum, keep, neg_lr, 1, 0, 0, 0);
-        else sgd_loop(p, g, buf, n, weight_decay, momentum, keep, neg_lr, 0, 0, 0, 0);
+        if (decay) sgd_loop(hw, p, g, buf, n, weight_decay, momentum, keep, neg_lr, 1, 0, 0, 0);
+        else sgd_loop(hw, p, g, buf, n, weight_decay, momentum, keep, neg_lr, 0, 0, 0, 0);
     } else if (first) {
-        if (nesterov) sgd_loop(p, g, buf, n, weight_decay, momentum, keep, neg_lr, decay, 1, 1, 1);
-        else sgd_loop(p, g, buf, n, weight_decay, momentum, keep, neg_lr, decay, 1, 0, 1);
+        if (nesterov) sgd_loop(hw, p, g, buf, n, weight_decay, momentum, keep, neg_lr, decay, 1, 1, 1);
+        else sgd_loop(hw, p, g, buf, n, weight_decay, momentum, keep, neg_lr, decay, 1, 0, 1);
     } else if (nesterov) {
-        if (decay) sgd_loop(p, g, buf, n, weight_decay, momentum, keep, neg_lr, 1, 1, 1, 0);
-        else sgd_loop(p, g, buf, n, weight_decay, momentum, keep, neg_lr, 0, 1, 1, 0);
+        if (decay) sgd_loop(hw, p, g, buf, n, weight_decay, momentum, keep, neg_lr, 1, 1, 1, 0);
+        else sgd_loop(hw, p, g, buf, n, weight_decay, momentum, keep, neg_lr, 0, 1, 1, 0);
     } else {
-        if (decay) sgd_loop(p, g, buf, n, weight_decay, momentum, keep, neg_lr, 1, 1, 0, 0);
-        else sgd_loop(p, g, buf, n, weight_decay, momentum, keep, neg_lr, 0, 1, 0, 0);
+        if (decay) sgd_loop(hw, p, g, buf, n, weight_decay, momentum, keep, neg_lr, 1, 1, 0, 0);
+        else sgd_loop(hw, p, g, buf, n, weight_decay, momentum, keep, neg_lr, 0, 1, 0, 0);
     }
 }
 
-static inline void adam_loop(float *restrict p, const float *restrict g, float *restrict m, float *restrict v,
+INLINE void adam_loop(const int hw, float *restrict p, const float *restrict g, float *restrict m, float *restrict v,
                              float *restrict vmax, size_t n, float shrink, float l2, float m_weight, float beta2,
                              float v_weight, float neg_step, float correction2, float eps,
                              const int shrinking, const int decay, const int amsgrad) {
@@ -66,23 +74,22 @@ static inline void adam_loop(float *restrict p, const float *restrict g, float *
     }
 }
 
-LOOM_CLONES
-void loom_adam_f32(float *restrict p, const float *restrict g, float *restrict m, float *restrict v,
+INLINE void adam_body(const int hw, float *restrict p, const float *restrict g, float *restrict m, float *restrict v,
                    float *restrict vmax, size_t n, float shrink, float l2, float m_weight, float beta2,
                    float v_weight, float neg_step, float correction2, float eps) {
     const int shrinking = shrink != 1.0f, decay = l2 != 0.0f;
     if (vmax) {
-        if (shrinking) adam_loop(p, g, m, v, vmax, n, shrink, l2, m_weight, beta2, v_weight, neg_step, correction2, eps, 1, 0, 1);
-        else if (decay) adam_loop(p, g, m, v, vmax, n, shrink, l2, m_weight, beta2, v_weight, neg_step, correction2, eps, 0, 1, 1);
-        else adam_loop(p, g, m, v, vmax, n, shrink, l2, m_weight, beta2, v_weight, neg_step, correction2, eps, 0, 0, 1);
+        if (shrinking) adam_loop(hw, p, g, m, v, vmax, n, shrink, l2, m_weight, beta2, v_weight, neg_step, correction2, eps, 1, 0, 1);
+        else if (decay) adam_loop(hw, p, g, m, v, vmax, n, shrink, l2, m_weight, beta2, v_weight, neg_step, correction2, eps, 0, 1, 1);
+        else adam_loop(hw, p, g, m, v, vmax, n, shrink, l2, m_weight, beta2, v_weight, neg_step, correction2, eps, 0, 0, 1);
     } else {
-        if (shrinking) adam_loop(p, g, m, v, vmax, n, shrink, l2, m_weight, beta2, v_weight, neg_step, correction2, eps, 1, 0, 0);
-        else if (decay) adam_loop(p, g, m, v, vmax, n, shrink, l2, m_weight, beta2, v_weight, neg_step, correction2, eps, 0, 1, 0);
-        else adam_loop(p, g, m, v, vmax, n, shrink, l2, m_weight, beta2, v_weight, neg_step, correction2, eps, 0, 0, 0);
+        if (shrinking) adam_loop(hw, p, g, m, v, vmax, n, shrink, l2, m_weight, beta2, v_weight, neg_step, correction2, eps, 1, 0, 0);
+        else if (decay) adam_loop(hw, p, g, m, v, vmax, n, shrink, l2, m_weight, beta2, v_weight, neg_step, correction2, eps, 0, 1, 0);
+        else adam_loop(hw, p, g, m, v, vmax, n, shrink, l2, m_weight, beta2, v_weight, neg_step, correction2, eps, 0, 0, 0);
     }
 }
 
-static inline void rmsprop_loop(float *restrict p, const float *restrict g, float *restrict s, float *restrict buf,
+INLINE void rmsprop_loop(const int hw, float *restrict p, const float *restrict g, float *restrict s, float *restrict buf,
                                 float *restrict gavg, size_t n, float wd, float alpha, float one_minus_alpha,
                                 float eps, float mu, float neg_lr, const int decay, const int centered,
                                 const int momentum) {
@@ -108,12 +115,11 @@ static inline void rmsprop_loop(float *restrict p, const float *restrict g, floa
     }
 }
 
-LOOM_CLONES
-void loom_rmsprop_f32(float *restrict p, const float *restrict g, float *restrict s, float *restrict buf,
+INLINE void rmsprop_body(const int hw, float *restrict p, const float *restrict g, float *restrict s, float *restrict buf,
                       float *restrict gavg, size_t n, float weight_decay, float alpha, float one_minus_alpha,
                       float eps, float momentum, float neg_lr) {
     const int decay = weight_decay != 0.0f;
-#define RMS(d, c, m) rmsprop_loop(p, g, s, buf, gavg, n, weight_decay, alpha, one_minus_alpha, eps, momentum, neg_lr, d, c, m)
+#define RMS(d, c, m) rmsprop_loop(hw, p, g, s, buf, gavg, n, weight_decay, alpha, one_minus_alpha, eps, momentum, neg_lr, d, c, m)
     if (decay) {
         if (gavg) { if (buf) RMS(1, 1, 1); else RMS(1, 1, 0); }
         else { if (buf) RMS(1, 0, 1); else RMS(1, 0, 0); }
@@ -123,3 +129,73 @@ void loom_rmsprop_f32(float *restrict p, const float *restrict g, float *restric
     }
 #undef RMS
 }
+
+// MARK: Entry points and run-time choice
+
+#define SGD_PARAMS float *restrict p, const float *restrict g, float *restrict buf, size_t n, float weight_decay, \
+                   float momentum, float keep, int nesterov, int first, float neg_lr
+#define SGD_ARGS p, g, buf, n, weight_decay, momentum, keep, nesterov, first, neg_lr
+#define ADAM_PARAMS float *restrict p, const float *restrict g, float *restrict m, float *restrict v, \
+                    float *restrict vmax, size_t n, float shrink, float l2, float m_weight, float beta2, \
+                    float v_weight, float neg_step, float correction2, float eps
+#define ADAM_ARGS p, g, m, v, vmax, n, shrink, l2, m_weight, beta2, v_weight, neg_step, correction2, eps
+#define RMSPROP_PARAMS float *restrict p, const float *restrict g, float *restrict s, float *restrict buf, \
+                       float *restrict gavg, size_t n, float weight_decay, float alpha, float one_minus_alpha, \
+                       float eps, float momentum, float neg_lr
+#define RMSPROP_ARGS p, g, s, buf, gavg, n, weight_decay, alpha, one_minus_alpha, eps, momentum, neg_lr
+
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__clang__) || defined(__GNUC__))
+#define AVX512 __attribute__((target("avx512f"), noinline)) static
+#define AVX2FMA __attribute__((target("avx2,fma"), noinline)) static
+static void sgd_base(SGD_PARAMS) { sgd_body(0, SGD_ARGS); }
+AVX2FMA void sgd_avx2(SGD_PARAMS) { sgd_body(1, SGD_ARGS); }
+AVX512 void sgd_avx512(SGD_PARAMS) { sgd_body(1, SGD_ARGS); }
+static void adam_base(ADAM_PARAMS) { adam_body(0, ADAM_ARGS); }
+AVX2FMA void adam_avx2(ADAM_PARAMS) { adam_body(1, ADAM_ARGS); }
+AVX512 void adam_avx512(ADAM_PARAMS) { adam_body(1, ADAM_ARGS); }
+static void rmsprop_base(RMSPROP_PARAMS) { rmsprop_body(0, RMSPROP_ARGS); }
+AVX2FMA void rmsprop_avx2(RMSPROP_PARAMS) { rmsprop_body(1, RMSPROP_ARGS); }
+AVX512 void rmsprop_avx512(RMSPROP_PARAMS) { rmsprop_body(1, RMSPROP_ARGS); }
+
+/// 2: AVX-512, 1: AVX2 with FMA, 0: neither.
+static int isa_level(void) {
+    static int cached = -1;
+    int l = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (l < 0) {
+        __builtin_cpu_init();
+        l = __builtin_cpu_supports("avx512f") ? 2 : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0);
+        __atomic_store_n(&cached, l, __ATOMIC_RELAXED);
+    }
+    return l;
+}
+
+void loom_sgd_f32(SGD_PARAMS) {
+    switch (isa_level()) {
+    case 2: sgd_avx512(SGD_ARGS); break;
+    case 1: sgd_avx2(SGD_ARGS); break;
+    default: sgd_base(SGD_ARGS);
+    }
+}
+
+void loom_adam_f32(ADAM_PARAMS) {
+    switch (isa_level()) {
+    case 2: adam_avx512(ADAM_ARGS); break;
+    case 1: adam_avx2(ADAM_ARGS); break;
+    default: adam_base(ADAM_ARGS);
+    }
+}
+
+void loom_rmsprop_f32(RMSPROP_PARAMS) {
+    switch (isa_level()) {
+    case 2: rmsprop_avx512(RMSPROP_ARGS); break;
+    case 1: rmsprop_avx2(RMSPROP_ARGS); break;
+    default: rmsprop_base(RMSPROP_ARGS);
+    }
+}
+#else
+// Elsewhere (arm64 and others): the double-rounded form, which matches a fused multiply-add
+// except on double-rounding ties.
+void loom_sgd_f32(SGD_PARAMS) { sgd_body(0, SGD_ARGS); }
+void loom_adam_f32(ADAM_PARAMS) { adam_body(0, ADAM_ARGS); }
+void loom_rmsprop_f32(RMSPROP_PARAMS) { rmsprop_body(0, RMSPROP_ARGS); }
+#endif

@@ -2,8 +2,12 @@
 // publishes a new sequence number; the worker runs its part and publishes the same number as
 // done. A worker only ever reads its own mailbox after seeing a new number, and the caller only
 // refills it after seeing it done, so no job state is shared between calls.
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
 #include "CLoomParallel.h"
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
@@ -76,8 +80,17 @@ static void *worker_main(void *arg) {
     return NULL;
 }
 
+// A child process made by fork() has only the forking thread: its copy of the pool has no
+// workers, so every call there runs on the caller.
+static void forget_workers_after_fork(void) { workerCount = 0; }
+
 static void start_pool(void) {
+    pthread_atfork(NULL, NULL, forget_workers_after_fork);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+#if defined(__linux__)
+    cpu_set_t allowed;                     // respect taskset/cpuset limits
+    if (sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) < cpus) cpus = CPU_COUNT(&allowed);
+#endif
     size_t threads = cpus < 1 ? 1 : (cpus > MAX_THREADS ? MAX_THREADS : (size_t)cpus);
     size_t started_workers = 0;
     for (size_t w = 0; w + 1 < threads; w++) {

@@ -122,4 +122,34 @@ struct ParallelRecurrenceTests {
             #expect(a?.scalars == b?.scalars, "result \(i)")
         }
     }
+
+    /// One-hot input rows take the column-copy projection and the row-sum weight gradient
+    /// (OneHotRows); almost-one-hot inputs (a 2, or two ones) take the GEMM. Both agree with the
+    /// composed cell loop.
+    @Test(arguments: ["one-hot", "a two", "two ones"])
+    func oneHotInputsMatchTheComposedLoop(input: String) {
+        let (T, B, V, H) = (6, 4, 11, 20)
+        var g = Generator(seed: 9)
+        var x = [Float](repeating: 0, count: T * B * V)
+        for r in 0..<(T * B) { x[r * V + Int(Tensor.randint(0, V, [1], generator: &g).scalars[0])] = 1 }
+        if input == "a two" { x[5 * V + (0..<V).first { x[5 * V + $0] == 1 }!] = 2 }
+        if input == "two ones" { x[7 * V] = 1; x[7 * V + 1] = 1 }
+        let w = Self.weights(.lstm, I: V, H: H, seed: 10)
+        let data = Tensor(shape: [T * B, V], scalars: x).requiringGrad()
+        let wo = Tensor.randn([T * B, H], generator: &g)
+        let r = FusedRecurrence.run(.lstm, data: data, batchSizes: Array(repeating: B, count: T), reverse: false,
+                                    h0: Tensor.zeros([B, H]), c0: Tensor.zeros([B, H]), weights: w)
+        ((r.output * wo).sum() + r.c!.sum()).backward()
+        let wC = Self.weights(.lstm, I: V, H: H, seed: 10)
+        let dataC = Tensor(shape: [T * B, V], scalars: x).requiringGrad()
+        let composed = CellMath.sequence(.lstm, dataC.reshape([T, B, V]), h0: Tensor.zeros([B, H]), c0: Tensor.zeros([B, H]),
+                                         wC, reverse: false)
+        ((composed.output.reshape([T * B, H]) * wo).sum() + composed.c!.sum()).backward()
+        expectClose(r.output, composed.output.reshape([T * B, H]), "output")
+        expectClose(data.grad, dataC.grad!, "grad x")
+        for (a, b) in zip(w.tensors, wC.tensors) where a != nil {
+            expectClose(a!.grad, b!.grad!, "grad weight \(a!.shape)")
+        }
+        #expect((OneHotRows(data.storage.pointer(Float.self), rows: T * B, cols: V) != nil) == (input == "one-hot"))
+    }
 }

@@ -57,6 +57,7 @@ enum FusedRecurrence {
         var output: Tensor        // (N, H_out)
         var h: Tensor             // (B, H_out) final
         var c: Tensor?            // (B, H) final (LSTM)
+        var oneHot: OneHotRows?   // set when every input row is one-hot
         var gates: Tensor?        // (N, G·H) activations
         var hPrev: Tensor?        // (N, H_out) state entering each step
         var cPrev: Tensor?        // (N, H) LSTM
@@ -83,8 +84,13 @@ enum FusedRecurrence {
         let p = { (t: Tensor) in t.storage.pointer(T.self) }
         // Input projection of all steps, with the biases that add straight in.
         let xproj = Tensor(uninitialized: [N, G], dtype: dt)
-        BLAS.gemm(T.self, transA: false, transB: true, m: N, n: G, k: I, a: p(data), lda: I, b: p(w.wIH), ldb: I,
-                  c: p(xproj), ldc: G)
+        let oneHot = OneHotRows(p(data), rows: N, cols: I)
+        if let oneHot {
+            oneHot.project(p(w.wIH), G: G, I: I, into: p(xproj))
+        } else {
+            BLAS.gemm(T.self, transA: false, transB: true, m: N, n: G, k: I, a: p(data), lda: I, b: p(w.wIH), ldb: I,
+                      c: p(xproj), ldc: G)
+        }
         addRowBiases(T.self, p(xproj), rows: N, cols: G, w.bIH, kind != .gru ? w.bHH : nil)
 
         // parts: windows of the op's flat result, (N, H_out), (B, H_out) and (B, H) for LSTM.
@@ -179,7 +185,7 @@ enum FusedRecurrence {
                 }
             }
         }
-        return Saved(output: output, h: h, c: c, gates: save ? xproj : nil, hPrev: hPrev, cPrev: save ? cPrev : nil,
+        return Saved(output: output, h: h, c: c, oneHot: oneHot, gates: save ? xproj : nil, hPrev: hPrev, cPrev: save ? cPrev : nil,
                      tanhC: save ? tanhC : nil, m: save ? m : nil, hg: save ? hg : nil)
     }
 
@@ -327,7 +333,11 @@ enum FusedRecurrence {
         // Weight gradients: one GEMM each over all steps.
         let dHidden = dHG ?? dZ
         let dWih = Tensor(uninitialized: w.wIH.shape, dtype: dt)
-        BLAS.gemm(T.self, transA: true, transB: false, m: G, n: I, k: N, a: pdz, lda: G, b: p(data), ldb: I, c: p(dWih), ldc: I)
+        if let oneHot = s.oneHot {
+            oneHot.weightGradient(pdz, G: G, I: I, into: p(dWih))
+        } else {
+            BLAS.gemm(T.self, transA: true, transB: false, m: G, n: I, k: N, a: pdz, lda: G, b: p(data), ldb: I, c: p(dWih), ldc: I)
+        }
         let dWhh = Tensor(uninitialized: w.wHH.shape, dtype: dt)
         BLAS.gemm(T.self, transA: true, transB: false, m: G, n: hOut, k: N, a: p(dHidden), lda: G, b: p(s.hPrev!), ldb: hOut,
                   c: p(dWhh), ldc: hOut)

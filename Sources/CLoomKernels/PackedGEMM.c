@@ -54,6 +54,14 @@ static void gemm_portable(size_t M, size_t K, const float *A, size_t lda, const 
     }
 }
 
+/// Rows of A per pass over the packed columns: a block of about 128 KB stays in L2 while every
+/// column strip streams past it, so large batches do not re-read all of A for each strip.
+static size_t row_block(size_t K) {
+    size_t rows = (128 * 1024 / sizeof(float)) / (K ? K : 1);
+    rows = rows / 8 * 8;
+    return rows < 8 ? 8 : rows;
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
@@ -107,15 +115,21 @@ DRIVER_ATTR512
 void gemm512(size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0, size_t n1,
              int accumulate, float *C, size_t ldc) {
     size_t panelStride = K * LOOM_PANEL;
-    size_t j = n0;
-    for (; j + 2 * LOOM_PANEL <= n1; j += 2 * LOOM_PANEL) {
-        strip512(2, M, K, A, lda, packed + j / LOOM_PANEL * panelStride, panelStride, 2 * LOOM_PANEL, accumulate, C + j, ldc);
-    }
-    if (j < n1) {
-        size_t width = n1 - j;
-        const float *P = packed + j / LOOM_PANEL * panelStride;
-        if (width > LOOM_PANEL) strip512(2, M, K, A, lda, P, panelStride, width, accumulate, C + j, ldc);
-        else strip512(1, M, K, A, lda, P, panelStride, width, accumulate, C + j, ldc);
+    size_t rowBlock = row_block(K);
+    for (size_t i0 = 0; i0 < M; i0 += rowBlock) {
+        size_t rows = M - i0 < rowBlock ? M - i0 : rowBlock;
+        const float *Ab = A + i0 * lda;
+        float *Cb = C + i0 * ldc;
+        size_t j = n0;
+        for (; j + 2 * LOOM_PANEL <= n1; j += 2 * LOOM_PANEL) {
+            strip512(2, rows, K, Ab, lda, packed + j / LOOM_PANEL * panelStride, panelStride, 2 * LOOM_PANEL, accumulate, Cb + j, ldc);
+        }
+        if (j < n1) {
+            size_t width = n1 - j;
+            const float *P = packed + j / LOOM_PANEL * panelStride;
+            if (width > LOOM_PANEL) strip512(2, rows, K, Ab, lda, P, panelStride, width, accumulate, Cb + j, ldc);
+            else strip512(1, rows, K, Ab, lda, P, panelStride, width, accumulate, Cb + j, ldc);
+        }
     }
     (void)N;
 }
@@ -154,14 +168,18 @@ DRIVER_ATTR256
 void gemm256(size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0, size_t n1,
              int accumulate, float *C, size_t ldc) {
     size_t panelStride = K * LOOM_PANEL;
-    for (size_t j = n0; j < n1; j += LOOM_PANEL) {
-        const float *P = packed + j / LOOM_PANEL * panelStride;
-        size_t width = n1 - j < LOOM_PANEL ? n1 - j : LOOM_PANEL;
-        size_t i = 0;
-        for (; i + 6 <= M; i += 6) kernel256(6, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc);
-        if (M - i >= 4) { kernel256(4, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc); i += 4; }
-        if (M - i >= 2) { kernel256(2, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc); i += 2; }
-        if (M - i >= 1) kernel256(1, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc);
+    size_t rowBlock = row_block(K);
+    for (size_t i0 = 0; i0 < M; i0 += rowBlock) {
+        size_t end = M - i0 < rowBlock ? M : i0 + rowBlock;
+        for (size_t j = n0; j < n1; j += LOOM_PANEL) {
+            const float *P = packed + j / LOOM_PANEL * panelStride;
+            size_t width = n1 - j < LOOM_PANEL ? n1 - j : LOOM_PANEL;
+            size_t i = i0;
+            for (; i + 6 <= end; i += 6) kernel256(6, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc);
+            if (end - i >= 4) { kernel256(4, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc); i += 4; }
+            if (end - i >= 2) { kernel256(2, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc); i += 2; }
+            if (end - i >= 1) kernel256(1, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc);
+        }
     }
     (void)N;
 }

@@ -24,7 +24,7 @@ struct ParallelRecurrenceTests {
                 let w = Tensor.randn(transposed ? [n, k] : [k, n], generator: &g).scalars
                 let start = Tensor.randn([m, n], generator: &g).scalars
                 let packed = w.withUnsafeBufferPointer {
-                    PackedWeight($0.baseAddress!, ld: transposed ? k : n, transposed: transposed, k: k, n: n)
+                    PackedMatrix($0.baseAddress!, ld: transposed ? k : n, transposed: transposed, k: k, n: n)
                 }
                 func weight(_ kk: Int, _ j: Int) -> Float { transposed ? w[j * k + kk] : w[kk * n + j] }
                 for accumulate in [false, true] {

@@ -115,7 +115,7 @@ enum FusedRecurrence {
         // Float32 with batch > 1 on x86-64 uses neither: W_hhᵀ is packed once per call into
         // Loom's own panel layout, and each step multiplies against it (split over threads when
         // large), skipping BLAS's per-call packing and thread hand-offs.
-        let packed = usePacked(T.self, batch: B) ? PackedWeight(f32(p(w.wHH)), ld: hOut, transposed: true, k: hOut, n: G) : nil
+        let packed = usePacked(T.self, batch: B) ? PackedMatrix(f32(p(w.wHH)), ld: hOut, transposed: true, k: hOut, n: G) : nil
         let smallProduct = packed == nil && B > 1 && B * G * hOut <= 1_000_000
         let wHHt = smallProduct ? w.wHH.detach().t() : nil
         let minRows = rowsPerPart(H)
@@ -191,7 +191,7 @@ enum FusedRecurrence {
 
     /// Float32 steps with more than one row use the packed product where the CPU has its kernels.
     private static func usePacked<T: TensorScalar>(_: T.Type, batch: Int) -> Bool {
-        T.self == Float.self && batch > 1 && PackedWeight.isSupported
+        T.self == Float.self && batch > 1 && PackedMatrix.isSupported
     }
 
     /// Rows per thread below which a step's point-wise work (~2 ns per cell) is not worth splitting.
@@ -263,7 +263,7 @@ enum FusedRecurrence {
         let offs = offsets(batchSizes)
         let pdh = p(dh), pdz = p(dZ), pwhh = p(w.wHH), gates = p(s.gates!)
         // dh = dZ·W_hh each step: packed once (see the forward pass), else BLAS.
-        let packed = usePacked(T.self, batch: B) ? PackedWeight(f32(pwhh), ld: hOut, transposed: false, k: G, n: hOut) : nil
+        let packed = usePacked(T.self, batch: B) ? PackedMatrix(f32(pwhh), ld: hOut, transposed: false, k: G, n: hOut) : nil
         let minRows = rowsPerPart(H)
         func hiddenProduct(n: Int, a: UnsafeMutablePointer<T>, beta: T) {
             if let packed {

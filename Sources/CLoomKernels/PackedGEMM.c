@@ -8,6 +8,12 @@
 #include "CLoomGEMM.h"
 #include <string.h>
 
+/// Element (r, k) of A: row-major with leading dimension lda, or (TA) the transpose of a row-major
+/// K × M matrix, whose rows then hold A's columns.
+#define AT(A, TA, lda, r, k) ((TA) ? (A)[(k) * (lda) + (r)] : (A)[(r) * (lda) + (k)])
+/// A shifted down by i rows.
+#define AROWS(A, TA, lda, i) ((TA) ? (A) + (i) : (A) + (i) * (lda))
+
 size_t loom_packed_size(size_t K, size_t N) {
     return (N + LOOM_PANEL - 1) / LOOM_PANEL * LOOM_PANEL * K;
 }
@@ -41,14 +47,14 @@ void loom_pack_f32(const float *B, size_t ldb, int transposed, size_t K, size_t 
 
 // Portable version, the same sums in the same order as the vector kernels (for CPUs without
 // AVX2 and other architectures; callers prefer BLAS there, see loom_packed_gemm_supported).
-static void gemm_portable(size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t n0, size_t n1,
-                          int accumulate, float *C, size_t ldc) {
+static void gemm_portable(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t n0,
+                          size_t n1, int accumulate, float *C, size_t ldc) {
     size_t panelStride = K * LOOM_PANEL;
     for (size_t i = 0; i < M; i++) {
         for (size_t j = n0; j < n1; j++) {
             const float *P = packed + j / LOOM_PANEL * panelStride + j % LOOM_PANEL;
             float s = 0.0f;
-            for (size_t k = 0; k < K; k++) s = __builtin_fmaf(A[i * lda + k], P[k * LOOM_PANEL], s);
+            for (size_t k = 0; k < K; k++) s = __builtin_fmaf(AT(A, transA, lda, i, k), P[k * LOOM_PANEL], s);
             C[i * ldc + j] = accumulate ? C[i * ldc + j] + s : s;
         }
     }
@@ -72,7 +78,7 @@ static size_t row_block(size_t K) {
 
 // C block (rows × width at C, ldc) = acc (+ C). width ≤ 16·NP.
 KERNEL_ATTR512
-void kernel512(const size_t MR, const size_t NP, size_t K, const float *A, size_t lda, const float *P, size_t panelStride,
+void kernel512(const size_t MR, const size_t NP, const int TA, size_t K, const float *A, size_t lda, const float *P, size_t panelStride,
                size_t width, int accumulate, float *C, size_t ldc) {
     __m512 acc[8][2];
     for (size_t r = 0; r < MR; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
@@ -81,7 +87,7 @@ void kernel512(const size_t MR, const size_t NP, size_t K, const float *A, size_
         __m512 b0 = _mm512_loadu_ps(P + k * LOOM_PANEL);
         __m512 b1 = NP == 2 ? _mm512_loadu_ps(P1 + k * LOOM_PANEL) : b0;
         for (size_t r = 0; r < MR; r++) {
-            __m512 a = _mm512_set1_ps(A[r * lda + k]);
+            __m512 a = _mm512_set1_ps(AT(A, TA, lda, r, k));
             acc[r][0] = _mm512_fmadd_ps(a, b0, acc[r][0]);
             if (NP == 2) acc[r][1] = _mm512_fmadd_ps(a, b1, acc[r][1]);
         }
@@ -102,48 +108,55 @@ void kernel512(const size_t MR, const size_t NP, size_t K, const float *A, size_
 
 // One column strip (NP panels) over all M rows, in blocks of 8, 4, 2, 1 rows.
 KERNEL_ATTR512
-void strip512(const size_t NP, size_t M, size_t K, const float *A, size_t lda, const float *P, size_t panelStride,
+void strip512(const size_t NP, const int TA, size_t M, size_t K, const float *A, size_t lda, const float *P, size_t panelStride,
               size_t width, int accumulate, float *C, size_t ldc) {
     size_t i = 0;
-    for (; i + 8 <= M; i += 8) kernel512(8, NP, K, A + i * lda, lda, P, panelStride, width, accumulate, C + i * ldc, ldc);
-    if (M - i >= 4) { kernel512(4, NP, K, A + i * lda, lda, P, panelStride, width, accumulate, C + i * ldc, ldc); i += 4; }
-    if (M - i >= 2) { kernel512(2, NP, K, A + i * lda, lda, P, panelStride, width, accumulate, C + i * ldc, ldc); i += 2; }
-    if (M - i >= 1) kernel512(1, NP, K, A + i * lda, lda, P, panelStride, width, accumulate, C + i * ldc, ldc);
+    for (; i + 8 <= M; i += 8) kernel512(8, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, C + i * ldc, ldc);
+    if (M - i >= 4) { kernel512(4, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, C + i * ldc, ldc); i += 4; }
+    if (M - i >= 2) { kernel512(2, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, C + i * ldc, ldc); i += 2; }
+    if (M - i >= 1) kernel512(1, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, C + i * ldc, ldc);
 }
 
-DRIVER_ATTR512
-void gemm512(size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0, size_t n1,
-             int accumulate, float *C, size_t ldc) {
+KERNEL_ATTR512
+void gemm512_impl(const int TA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0,
+                  size_t n1, int accumulate, float *C, size_t ldc) {
     size_t panelStride = K * LOOM_PANEL;
     size_t rowBlock = row_block(K);
     for (size_t i0 = 0; i0 < M; i0 += rowBlock) {
         size_t rows = M - i0 < rowBlock ? M - i0 : rowBlock;
-        const float *Ab = A + i0 * lda;
+        const float *Ab = AROWS(A, TA, lda, i0);
         float *Cb = C + i0 * ldc;
         size_t j = n0;
         for (; j + 2 * LOOM_PANEL <= n1; j += 2 * LOOM_PANEL) {
-            strip512(2, rows, K, Ab, lda, packed + j / LOOM_PANEL * panelStride, panelStride, 2 * LOOM_PANEL, accumulate, Cb + j, ldc);
+            strip512(2, TA, rows, K, Ab, lda, packed + j / LOOM_PANEL * panelStride, panelStride, 2 * LOOM_PANEL, accumulate, Cb + j, ldc);
         }
         if (j < n1) {
             size_t width = n1 - j;
             const float *P = packed + j / LOOM_PANEL * panelStride;
-            if (width > LOOM_PANEL) strip512(2, rows, K, Ab, lda, P, panelStride, width, accumulate, Cb + j, ldc);
-            else strip512(1, rows, K, Ab, lda, P, panelStride, width, accumulate, Cb + j, ldc);
+            if (width > LOOM_PANEL) strip512(2, TA, rows, K, Ab, lda, P, panelStride, width, accumulate, Cb + j, ldc);
+            else strip512(1, TA, rows, K, Ab, lda, P, panelStride, width, accumulate, Cb + j, ldc);
         }
     }
     (void)N;
 }
 
+DRIVER_ATTR512
+void gemm512(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0, size_t n1,
+             int accumulate, float *C, size_t ldc) {
+    if (transA) gemm512_impl(1, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
+    else gemm512_impl(0, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
+}
+
 // AVX2: MR × 16 block (one panel as two 8-float halves).
 KERNEL_ATTR256
-void kernel256(const size_t MR, size_t K, const float *A, size_t lda, const float *P, size_t width, int accumulate,
+void kernel256(const size_t MR, const int TA, size_t K, const float *A, size_t lda, const float *P, size_t width, int accumulate,
                float *C, size_t ldc) {
     __m256 acc[6][2];
     for (size_t r = 0; r < MR; r++) { acc[r][0] = _mm256_setzero_ps(); acc[r][1] = _mm256_setzero_ps(); }
     for (size_t k = 0; k < K; k++) {
         __m256 b0 = _mm256_loadu_ps(P + k * LOOM_PANEL), b1 = _mm256_loadu_ps(P + k * LOOM_PANEL + 8);
         for (size_t r = 0; r < MR; r++) {
-            __m256 a = _mm256_broadcast_ss(A + r * lda + k);
+            __m256 a = _mm256_set1_ps(AT(A, TA, lda, r, k));
             acc[r][0] = _mm256_fmadd_ps(a, b0, acc[r][0]);
             acc[r][1] = _mm256_fmadd_ps(a, b1, acc[r][1]);
         }
@@ -164,9 +177,9 @@ void kernel256(const size_t MR, size_t K, const float *A, size_t lda, const floa
     }
 }
 
-DRIVER_ATTR256
-void gemm256(size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0, size_t n1,
-             int accumulate, float *C, size_t ldc) {
+KERNEL_ATTR256
+void gemm256_impl(const int TA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0,
+                  size_t n1, int accumulate, float *C, size_t ldc) {
     size_t panelStride = K * LOOM_PANEL;
     size_t rowBlock = row_block(K);
     for (size_t i0 = 0; i0 < M; i0 += rowBlock) {
@@ -175,13 +188,20 @@ void gemm256(size_t M, size_t K, const float *A, size_t lda, const float *packed
             const float *P = packed + j / LOOM_PANEL * panelStride;
             size_t width = n1 - j < LOOM_PANEL ? n1 - j : LOOM_PANEL;
             size_t i = i0;
-            for (; i + 6 <= end; i += 6) kernel256(6, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc);
-            if (end - i >= 4) { kernel256(4, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc); i += 4; }
-            if (end - i >= 2) { kernel256(2, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc); i += 2; }
-            if (end - i >= 1) kernel256(1, K, A + i * lda, lda, P, width, accumulate, C + i * ldc + j, ldc);
+            for (; i + 6 <= end; i += 6) kernel256(6, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, C + i * ldc + j, ldc);
+            if (end - i >= 4) { kernel256(4, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, C + i * ldc + j, ldc); i += 4; }
+            if (end - i >= 2) { kernel256(2, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, C + i * ldc + j, ldc); i += 2; }
+            if (end - i >= 1) kernel256(1, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, C + i * ldc + j, ldc);
         }
     }
     (void)N;
+}
+
+DRIVER_ATTR256
+void gemm256(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0, size_t n1,
+             int accumulate, float *C, size_t ldc) {
+    if (transA) gemm256_impl(1, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
+    else gemm256_impl(0, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
 }
 
 static int level(void) {
@@ -197,23 +217,23 @@ static int level(void) {
 
 int loom_packed_gemm_supported(void) { return level() > 0; }
 
-void loom_packed_gemm_f32(size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N,
+void loom_packed_gemm_f32(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N,
                           size_t n0, size_t n1, int accumulate, float *C, size_t ldc) {
     if (M == 0 || n1 <= n0) return;
     int l = level();
-    if (l == 2) gemm512(M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
-    else if (l == 1) gemm256(M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
-    else gemm_portable(M, K, A, lda, packed, n0, n1 < N ? n1 : N, accumulate, C, ldc);
+    if (l == 2) gemm512(transA, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
+    else if (l == 1) gemm256(transA, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
+    else gemm_portable(transA, M, K, A, lda, packed, n0, n1 < N ? n1 : N, accumulate, C, ldc);
 }
 
 #else
 
 int loom_packed_gemm_supported(void) { return 0; }
 
-void loom_packed_gemm_f32(size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N,
+void loom_packed_gemm_f32(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N,
                           size_t n0, size_t n1, int accumulate, float *C, size_t ldc) {
     if (M == 0 || n1 <= n0) return;
-    gemm_portable(M, K, A, lda, packed, n0, n1 < N ? n1 : N, accumulate, C, ldc);
+    gemm_portable(transA, M, K, A, lda, packed, n0, n1 < N ? n1 : N, accumulate, C, ldc);
 }
 
 #endif

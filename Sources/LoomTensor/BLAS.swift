@@ -16,7 +16,7 @@ import COpenBLAS
 public enum BLAS {
     /// Products below this many multiply-adds (~10 µs on one core) run on the calling thread.
     static let splitThreshold = 1 << 20
-    /// Float32 products with at least this many rows (and A not transposed) use Loom's packed kernels.
+    /// Float32 products with at least this many rows use Loom's packed kernels.
     static let packedMinRows = 64
 
     private static let singleThreadedBLAS: Bool = {
@@ -41,11 +41,13 @@ public enum BLAS {
                         alpha, b, blasInt(ldb), a, 1, beta, c, 1)
             return
         }
-        if m >= packedMinRows && !transA && alpha == 1 && (beta == 0 || beta == 1) && PackedMatrix.isSupported {
+        if m >= packedMinRows && n >= 16 && !transA && alpha == 1 && (beta == 0 || beta == 1) && PackedMatrix.isSupported {
             // Tall products: Loom's kernels, with op(B) packed once (measured faster than OpenBLAS
             // from 64 rows up, e.g. 6400 × 512 · 512 × 2048: 104 vs 93 GFLOP/s on one core).
+            // Not for fewer than 16 columns (a panel is 16 wide) nor Aᵀ·B (weight gradients),
+            // where OpenBLAS measured faster except for a few narrow, deep shapes.
             PackedMatrix(b, ld: ldb, transposed: transB, k: k, n: n)
-                .multiply(m: m, a: a, lda: lda, accumulate: beta == 1, c: c, ldc: ldc)
+                .multiply(transA: transA, m: m, a: a, lda: lda, accumulate: beta == 1, c: c, ldc: ldc)
             return
         }
         split(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc) { ao, bo, co, rows, cols in

@@ -34,11 +34,14 @@ package final class PackedMatrix {
 
     deinit { storage.deallocate() }
 
-    /// C (m × n, leading dimension ldc) = A (m × k, lda) · self, or C += it when `accumulate`.
-    package func multiply(m: Int, a: UnsafePointer<Float>, lda: Int, accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    /// C (m × n, leading dimension ldc) = op(A) · self, or C += it when `accumulate`, where op(A)
+    /// is A (m × k, row-major, leading dimension lda) or, with `transA`, the transpose of a
+    /// row-major k × m matrix (leading dimension lda).
+    package func multiply(transA: Bool = false, m: Int, a: UnsafePointer<Float>, lda: Int, accumulate: Bool,
+                          c: UnsafeMutablePointer<Float>, ldc: Int) {
         let panel = Int(LOOM_PANEL)
         let panels = (n + panel - 1) / panel
-        let storage = storage, n = n, k = k, acc: Int32 = accumulate ? 1 : 0
+        let storage = storage, n = n, k = k, acc: Int32 = accumulate ? 1 : 0, ta: Int32 = transA ? 1 : 0
         // A part below ~100k multiply-adds (about a microsecond) costs more to hand off than it saves.
         let parts = Swift.max(1, Swift.min(Parallel.width, m * k * n / 100_000))
         if parts > 1 && m >= 64 * parts {
@@ -46,14 +49,16 @@ package final class PackedMatrix {
             let blocks = (m + 7) / 8
             Parallel.run(parts: parts) { p in
                 let r0 = Swift.min(m, blocks * p / parts * 8), r1 = Swift.min(m, blocks * (p + 1) / parts * 8)
-                if r1 > r0 { loom_packed_gemm_f32(r1 - r0, k, a + r0 * lda, lda, storage, n, 0, n, acc, c + r0 * ldc, ldc) }
+                if r1 > r0 {
+                    loom_packed_gemm_f32(ta, r1 - r0, k, transA ? a + r0 : a + r0 * lda, lda, storage, n, 0, n, acc, c + r0 * ldc, ldc)
+                }
             }
             return
         }
         let columnParts = Swift.min(parts, panels)
         Parallel.run(parts: columnParts) { p in
             let n0 = panels * p / columnParts * panel, n1 = Swift.min(n, panels * (p + 1) / columnParts * panel)
-            loom_packed_gemm_f32(m, k, a, lda, storage, n, n0, n1, acc, c, ldc)
+            loom_packed_gemm_f32(ta, m, k, a, lda, storage, n, n0, n1, acc, c, ldc)
         }
     }
 }

@@ -14,13 +14,16 @@ struct ParallelRecurrenceTests {
     }
 
     /// The packed product equals a plain fused multiply-add loop (k in order) bit for bit, for
-    /// ragged sizes, both packing orientations, column sub-ranges and accumulation.
-    @Test(arguments: [1, 2, 3, 5, 8, 9, 13, 19], [1, 7, 16, 17, 33, 50, 80])
+    /// ragged sizes, both packing orientations, A plain or transposed, column sub-ranges and
+    /// accumulation.
+    @Test(arguments: [1, 2, 3, 5, 8, 9, 13, 19, 300], [1, 7, 16, 17, 33, 50, 80])
     func packedProductIsExact(m: Int, n: Int) {
         var g = Generator(seed: UInt64(m * 100 + n))
         for k in [1, 5, 64] {
-            for transposed in [false, true] {
-                let a = Tensor.randn([m, k], generator: &g).scalars
+            for (transposed, transA) in [(false, false), (true, false), (false, true), (true, true)] {
+                let a = Tensor.randn([m, k], generator: &g).scalars          // A, row-major m × k
+                var aT = [Float](repeating: 0, count: m * k)                 // the same A stored k × m
+                for i in 0..<m { for kk in 0..<k { aT[kk * m + i] = a[i * k + kk] } }
                 let w = Tensor.randn(transposed ? [n, k] : [k, n], generator: &g).scalars
                 let start = Tensor.randn([m, n], generator: &g).scalars
                 let packed = w.withUnsafeBufferPointer {
@@ -30,8 +33,9 @@ struct ParallelRecurrenceTests {
                 for accumulate in [false, true] {
                     var c = start
                     c.withUnsafeMutableBufferPointer { cp in
-                        a.withUnsafeBufferPointer { ap in
-                            packed.multiply(m: m, a: ap.baseAddress!, lda: k, accumulate: accumulate, c: cp.baseAddress!, ldc: n)
+                        (transA ? aT : a).withUnsafeBufferPointer { ap in
+                            packed.multiply(transA: transA, m: m, a: ap.baseAddress!, lda: transA ? m : k,
+                                            accumulate: accumulate, c: cp.baseAddress!, ldc: n)
                         }
                     }
                     var expected = start
@@ -42,7 +46,7 @@ struct ParallelRecurrenceTests {
                             expected[i * n + j] = accumulate ? start[i * n + j] + s : s
                         }
                     }
-                    #expect(c == expected, "m \(m) n \(n) k \(k) transposed \(transposed) accumulate \(accumulate)")
+                    #expect(c == expected, "m \(m) n \(n) k \(k) packed transposed \(transposed) transA \(transA) accumulate \(accumulate)")
                 }
             }
         }

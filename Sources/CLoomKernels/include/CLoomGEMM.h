@@ -26,9 +26,12 @@ size_t loom_packed_size(size_t K, size_t N);
 /// transpose of a row-major N × K matrix with leading dimension ldb — into `packed`.
 void loom_pack_f32(const float *B, size_t ldb, int transposed, size_t K, size_t N, float *packed);
 
-/// C[0..<M, n0..<n1] = A · B[:, n0..<n1] (+ C when accumulate is nonzero), for a row-major A
-/// (M × K, lda) and a packed B (K × N). n0 must be a multiple of LOOM_PANEL; n1 ≤ N.
-void loom_packed_gemm_f32(size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N,
+/// C[0..<M, n0..<n1] = op(A) · B[:, n0..<n1] (+ C when accumulate is nonzero), for a packed B
+/// (K × N) and op(A) = A, row-major M × K with leading dimension lda, or — transA nonzero — the
+/// transpose of a row-major K × M matrix (leading dimension lda). n0 must be a multiple of
+/// LOOM_PANEL; n1 ≤ N. Each element sums its K products in order with fused multiply-adds, so a
+/// result does not depend on the block or thread that computed it.
+void loom_packed_gemm_f32(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N,
                           size_t n0, size_t n1, int accumulate, float *C, size_t ldc);
 
 #ifdef __cplusplus

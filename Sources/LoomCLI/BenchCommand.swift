@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed repetitions (the best is reported).")
     var repeats: Int = 10
 
-    @Option(help: "Threads for BLAS (0 = OpenBLAS default).")
+    @Option(help: "Threads for Loom's kernels and BLAS products (0 = every available processor).")
     var threads: Int = 0
 
     mutating func validate() throws {

@@ -73,7 +73,7 @@ struct ForecastCommand: ParsableCommand {
         if output.json {
             try ForecastReport.printJSON(evaluation, config: config, source: source, trainSeconds: seconds, folds: folds)
         } else {
-            ForecastReport.printText(evaluation, source: source, trainSeconds: seconds, folds: folds)
+            ForecastReport.printText(evaluation, model: config.model, source: source, trainSeconds: seconds, folds: folds)
             if let plot { print("Plot written to \(plot)") }
             if let save { print("Forecaster saved to \(save)") }
         }

@@ -3,7 +3,8 @@ import Loom
 
 /// Tables, JSON and plots for forecasting results.
 enum ForecastReport {
-    static func printText(_ e: ForecastEvaluation, source: SeriesSource, trainSeconds: Double, folds: [ForecastEvaluation]) {
+    static func printText(_ e: ForecastEvaluation, model: RecurrentModelKind, source: SeriesSource, trainSeconds: Double,
+                          folds: [ForecastEvaluation]) {
         let n = e.train.count
         print(String(format: "Trained in %.2f s; final training loss %.5f (scaled MSE).", trainSeconds, e.losses.last ?? .nan))
         print("")
@@ -17,7 +18,7 @@ enum ForecastReport {
         print("actual    " + Sparkline.render(e.actual, range: range(e)))
         print("")
         print(pad("model", 16) + ["RMSE", "MAE", "MAPE %", "sMAPE %", "MASE"].map { pad($0, 10) }.joined())
-        for (name, m) in [("LSTM/GRU/RNN", e.metrics), ("naive", e.naiveMetrics), ("seasonal naive", e.seasonalNaiveMetrics)] {
+        for (name, m) in [(model.rawValue.uppercased(), e.metrics), ("naive", e.naiveMetrics), ("seasonal naive", e.seasonalNaiveMetrics)] {
             print(pad(name, 16) + [m.rmse, m.mae, m.mape, m.smape, m.mase].map { pad(String(format: "%.3f", $0), 10) }.joined())
         }
         if !folds.isEmpty {

@@ -1,3 +1,4 @@
+import CLoomKernels
 #if canImport(Accelerate)
 import Accelerate
 #else
@@ -16,6 +17,7 @@ import COpenBLAS
 public enum BLAS {
     /// Products below this many multiply-adds (~10 µs on one core) run on the calling thread.
     static let splitThreshold = 1 << 20
+    private static let gemvSupported = loom_gemv_supported() != 0
     /// Float32 products with at least this many rows use Loom's packed kernels.
     static let packedMinRows = 64
 
@@ -35,6 +37,16 @@ public enum BLAS {
         if m == 1 && !transA {
             // A single row times a matrix is a matrix-vector product; OpenBLAS's GEMM would
             // pack both operands for it (recurrent steps with batch 1 are all of this shape).
+            // Loom's AVX-512 loops where available (400 × 100: 1.6 and 1.4 µs against OpenBLAS's
+            // 2.1 and 1.8 for the two orientations), else BLAS's GEMV.
+            if alpha == 1 && (beta == 0 || beta == 1) && gemvSupported {
+                if transB {
+                    loom_gemv_rows_f32(b, ldb, n, k, a, c, beta == 1 ? 1 : 0)
+                } else {
+                    loom_gemv_cols_f32(b, ldb, k, n, a, c, beta == 1 ? 1 : 0)
+                }
+                return
+            }
             // y is zeroed first for beta = 0: BLAS implementations differ on 0·NaN there.
             if beta == 0 { c.update(repeating: 0, count: n) }
             cblas_sgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, blasInt(transB ? n : k), blasInt(transB ? k : n),

@@ -57,4 +57,33 @@ struct ParallelTests {
         #expect(splitT.scalars == singleT.scalars)
         expectClose(split, a.to(.float64).matmul(b.to(.float64)), atol: 1e-3, rtol: 1e-4, "product")
     }
+
+    /// One-row products (batch-1 steps) run Loom's matrix-vector loops where the CPU has them:
+    /// both orientations, ragged sizes, overwrite (even of NaN) and accumulate, against Float64.
+    @Test(arguments: [(1, 1), (3, 17), (16, 16), (100, 400), (400, 100), (129, 33), (7, 300)])
+    func oneRowProductsMatchFloat64(shape: (Int, Int)) {
+        let (k, n) = shape
+        var g = Generator(seed: UInt64(k * 1000 + n))
+        let a = Tensor.randn([1, k], generator: &g).scalars
+        let wT = Tensor.randn([n, k], generator: &g).scalars      // for a · Wᵀ (W is n × k)
+        let w = Tensor.randn([k, n], generator: &g).scalars       // for a · W (W is k × n)
+        let start = Tensor.randn([n], generator: &g).scalars
+        for transB in [true, false] {
+            let b = transB ? wT : w
+            var expected = [Double](repeating: 0, count: n)
+            for j in 0..<n {
+                for i in 0..<k { expected[j] += Double(a[i]) * Double(transB ? wT[j * k + i] : w[i * n + j]) }
+            }
+            for beta in [Float(0), 1] {
+                var c = beta == 0 ? [Float](repeating: .nan, count: n) : start
+                BLAS.gemm(transA: false, transB: transB, m: 1, n: n, k: k, a: a, lda: k, b: b, ldb: transB ? k : n,
+                          beta: beta, c: &c, ldc: n)
+                for j in 0..<n {
+                    let want = expected[j] + (beta == 1 ? Double(start[j]) : 0)
+                    #expect(abs(Double(c[j]) - want) <= 1e-5 + 1e-5 * abs(want),
+                            "k \(k) n \(n) transB \(transB) beta \(beta) [\(j)]: \(c[j]) vs \(want)")
+                }
+            }
+        }
+    }
 }

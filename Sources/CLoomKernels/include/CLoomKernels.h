@@ -26,6 +26,14 @@ void loom_add_row_bias_f32(float *x, size_t rows, size_t cols, const float *b1, 
 /// out[j] = Σ_r x[r·cols + j], summed in row order (the order of a row-by-row loop).
 void loom_column_sums_f32(const float *x, size_t rows, size_t cols, float *out);
 
+/// 1 when the matrix-vector kernels below have a vector implementation on this CPU (AVX-512);
+/// elsewhere callers should use BLAS's GEMV.
+int loom_gemv_supported(void);
+/// y[r] = Σ_k a[r·lda + k]·x[k] for r < rows (k < cols); y += that when accumulate is nonzero.
+void loom_gemv_rows_f32(const float *a, size_t lda, size_t rows, size_t cols, const float *x, float *y, int accumulate);
+/// y[k] = Σ_r x[r]·a[r·lda + k] for k < cols (r < rows); y += that when accumulate is nonzero.
+void loom_gemv_cols_f32(const float *a, size_t lda, size_t rows, size_t cols, const float *x, float *y, int accumulate);
+
 /// Σ x[i]², accumulated in double (eight interleaved partial sums, added at the end).
 double loom_sum_squares_f32(const float *x, size_t n);
 

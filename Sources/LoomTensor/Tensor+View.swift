@@ -17,18 +17,27 @@ extension Tensor {
     public func view(_ dims: Int...) -> Tensor { reshape(dims) }
 
     private func resolveShape(_ newShape: [Int]) -> [Int] {
-        let unknown = newShape.indices.filter { newShape[$0] == -1 }
-        precondition(unknown.count <= 1, "reshape: only one dimension can be -1, got \(newShape)")
-        precondition(newShape.allSatisfy { $0 >= -1 }, "reshape: invalid size in \(newShape)")
-        var target = newShape
-        if let u = unknown.first {
-            let known = newShape.enumerated().filter { $0.offset != u }.reduce(1) { $0 * $1.element }
-            precondition(known > 0 && count % known == 0,
-                         "reshape: shape \(newShape) is invalid for input of size \(count) (shape \(shape))")
-            target[u] = count / known
+        // One pass, no temporary arrays: reshape runs for every view the fused ops hand out.
+        var unknown = -1, known = 1, valid = true
+        for (d, size) in newShape.enumerated() {
+            if size == -1 {
+                if unknown >= 0 { valid = false }
+                unknown = d
+            } else if size < 0 {
+                valid = false
+            } else {
+                known *= size
+            }
         }
-        precondition(Tensor.elementCount(target) == count,
+        precondition(valid, "reshape: only one dimension can be -1 and no size below -1, got \(newShape)")
+        if unknown < 0 {
+            precondition(known == count, "reshape: shape \(newShape) is invalid for input of size \(count) (shape \(shape))")
+            return newShape
+        }
+        precondition(known > 0 && count % known == 0,
                      "reshape: shape \(newShape) is invalid for input of size \(count) (shape \(shape))")
+        var target = newShape
+        target[unknown] = count / known
         return target
     }
 

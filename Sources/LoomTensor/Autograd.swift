@@ -111,11 +111,11 @@ extension Tensor {
         var grads = [Tensor?](repeating: nil, count: tensors.count)
         grads[0] = seed
         for i in order.reversed() {
-            guard let g = grads[i] else { continue }
+            guard var g = grads[i] else { continue }
             grads[i] = nil
             let t = tensors[i]
             guard let node = t.gradFn else {
-                if t.requiresGrad { t.accumulateGrad(g) }
+                if t.requiresGrad { t.accumulateGrad(&g) }
                 continue
             }
             guard let backward = node.backward else {
@@ -142,11 +142,15 @@ extension Tensor {
         }
     }
 
-    private func accumulateGrad(_ g: Tensor) {
+    private func accumulateGrad(_ g: inout Tensor) {
         if let existing = grad {
             existing.addInPlace(g)
+        } else if isKnownUniquelyReferenced(&g) && !g.storage.isWindow && isKnownUniquelyReferenced(&g.storage) {
+            // Nothing else holds this gradient or its memory: keep it instead of a copy.
+            grad = g
         } else {
-            // Backward closures may hand the same tensor to several inputs: own a copy.
+            // Backward closures may hand the same tensor to several inputs, or views of one
+            // buffer: own a copy.
             grad = g.clone()
         }
     }

@@ -34,6 +34,9 @@ public final class TensorStorage: @unchecked Sendable {
         owner = parent.owner ?? parent
     }
 
+    /// True for a window of another storage (which owns the memory).
+    var isWindow: Bool { owner != nil }
+
     deinit {
         if owner == nil { BufferPool.release(raw, byteCount: max(1, count * dtype.byteSize)) }
     }

@@ -1,8 +1,8 @@
 import Testing
 @testable import LoomTensor
 
-@Suite("Buffer pool")
-struct BufferPoolTests {
+@Suite("Memory: buffer reuse and gradient ownership")
+struct MemoryTests {
     /// A released buffer comes back for a request of the same rounded size (here 987,000 and
     /// 987,001 bytes both round to 987,008), large enough for it; sizes below the minimum are not
     /// kept. (Sizes no other test uses: tests run concurrently and share the pool.)
@@ -29,5 +29,25 @@ struct BufferPoolTests {
         let again = BufferPool.allocate(byteCount: 3_000_004)
         #expect(again == big)
         BufferPool.release(again, byteCount: 3_000_004)
+    }
+
+    /// A leaf keeps the gradient tensor it receives when nothing else refers to it (no copy);
+    /// a gradient shared with another leaf, or a view of a shared buffer, is copied, so editing
+    /// one leaf's gradient never changes another's.
+    @Test func gradientsOfDifferentLeavesNeverShareMemory() {
+        let a = Tensor([1, 2, 3] as [Float]).requiringGrad(), b = Tensor([4, 5, 6] as [Float]).requiringGrad()
+        (a + b).sum().backward()                      // add hands the same gradient to a and b
+        #expect(a.grad!.storage !== b.grad!.storage)
+        a.grad!.storage.pointer(Float.self)[0] = 100
+        #expect(b.grad!.scalars == [1, 1, 1])
+        // Views: c's gradient is a reshape (same buffer) of the upstream gradient that d also gets.
+        let c = Tensor(shape: [2, 2], scalars: [1, 2, 3, 4] as [Float]).requiringGrad()
+        let d = Tensor([1, 1, 1, 1] as [Float]).requiringGrad()
+        (c.reshape([4]) * d).sum().backward()
+        #expect(c.grad!.storage !== d.grad!.storage)
+        #expect(c.grad!.scalars == [1, 1, 1, 1] && d.grad!.scalars == [1, 2, 3, 4])
+        // Accumulation into an existing gradient still adds.
+        (c.reshape([4]) * d).sum().backward()
+        #expect(c.grad!.scalars == [2, 2, 2, 2])
     }
 }

@@ -41,13 +41,15 @@ public final class TensorStorage: @unchecked Sendable {
         if owner == nil { BufferPool.release(raw, byteCount: max(1, count * dtype.byteSize)) }
     }
 
-    @inline(__always)
+    // Inlinable so that other modules' specialized (Float/Double) code gets a plain pointer
+    // rather than a call into the unspecialized generic.
+    @inlinable @inline(__always)
     public func pointer<T: TensorScalar>(_: T.Type) -> UnsafeMutablePointer<T> {
         assert(T.dtype == dtype, "storage holds \(dtype), asked for \(T.dtype)")
         return raw.assumingMemoryBound(to: T.self)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public func buffer<T: TensorScalar>(_: T.Type) -> UnsafeMutableBufferPointer<T> {
         UnsafeMutableBufferPointer(start: pointer(T.self), count: count)
     }

@@ -167,12 +167,11 @@ enum FusedRecurrence {
                     ph.update(from: out, count: n * hOut)
                 }
             case .gru:
+                // hg = h·W_hhᵀ + b_hh: the product, then the bias in one vectorized pass (the same
+                // sum as accumulating the product onto rows of b_hh, without a copy per row).
                 let phg = p(hg!) + scratchRow * G
-                if let bHH = w.bHH {
-                    let pb = p(bHH)
-                    for r in 0..<n { (phg + r * G).update(from: pb, count: G) }
-                }
-                recurrentProduct(n: n, beta: w.bHH == nil ? 0 : 1, c: phg)
+                recurrentProduct(n: n, beta: 0, c: phg)
+                addRowBiases(T.self, phg, rows: n, cols: G, w.bHH, nil)
                 rowsAfterProduct { a, count in
                     StepKernels.gruStep(gates + a * G, hg: phg + a * G, hprev: ph + a * hOut, ldhprev: hOut, h: out + a * hOut,
                                         ldh: hOut, n: count, H: H)

@@ -12,8 +12,26 @@ extension Tensor {
                 Tensor.transposeCopy(src + offset, rows: rows, cols: cols, ld: ld, into: dst)
                 return
             }
+            if let (a, b, inner) = Tensor.swappedBlocks(outShape, strides) {
+                // Two outer dimensions over contiguous inner blocks (batch-first ↔ time-first):
+                // plain nested loops, no per-block call.
+                var d = dst
+                for r in 0..<a.size {
+                    for q in 0..<b.size {
+                        let s = src + offset + r * a.stride + q * b.stride
+                        for k in 0..<inner { d[k] = s[k] }
+                        d += inner
+                    }
+                }
+                return
+            }
             Tensor.walkRuns(outShape, strides, offset) { o, i, length, step in
-                if step == 1 {
+                if step == 1 && length <= 64 {
+                    // Short contiguous runs (a transpose of (T, B, H) copies runs of H): an inline
+                    // loop, where a memcpy call per run cost more than the copy.
+                    let d = dst + o, s = src + i
+                    for k in 0..<length { d[k] = s[k] }
+                } else if step == 1 {
                     (dst + o).update(from: src + i, count: length)
                 } else {
                     for k in 0..<length { dst[o + k] = src[i + k * step] }
@@ -46,6 +64,21 @@ extension Tensor {
         return Tensor.record("ScatterBackward", out, inputs: [g]) { gg in
             [gg.gathered(shape: g.shape, strides: strides, offset: offset, name: "GatherBackward")]
         }
+    }
+
+    /// When a view is two outer dimensions over a contiguous inner block of at most 64 elements
+    /// (after dropping size-1 dimensions and merging the block's own dimensions), returns them.
+    static func swappedBlocks(_ shape: [Int], _ strides: [Int]) -> ((size: Int, stride: Int), (size: Int, stride: Int), Int)? {
+        var dims: [(size: Int, stride: Int)] = []
+        for d in 0..<shape.count where shape[d] != 1 {
+            if let last = dims.last, last.stride == strides[d] * shape[d] {
+                dims[dims.count - 1] = (last.size * shape[d], strides[d])
+            } else {
+                dims.append((shape[d], strides[d]))
+            }
+        }
+        guard dims.count == 3, dims[2].stride == 1, dims[2].size <= 64 else { return nil }
+        return (dims[0], dims[1], dims[2].size)
     }
 
     /// When a view reads a row-major (cols × rows) matrix (leading dimension `ld`) column by
@@ -106,6 +139,18 @@ extension Tensor {
             for r in 0..<outer.size { body(r * inner.size, offset + r * outer.stride, inner.size, inner.stride) }
             return
         }
+        if dims.count == 2 {            // e.g. swapping the first two dimensions of a 3-d tensor
+            let (a, b) = (dims[0], dims[1])
+            var o = 0
+            for r in 0..<a.size {
+                let base = offset + r * a.stride
+                for q in 0..<b.size {
+                    body(o, base + q * b.stride, inner.size, inner.stride)
+                    o += inner.size
+                }
+            }
+            return
+        }
         let rank = dims.count
         var index = [Int](repeating: 0, count: rank)
         var base = offset
@@ -144,11 +189,18 @@ extension Tensor {
     /// Reorders dimensions: result dimension i is input dimension `order[i]`.
     public func permute(_ order: [Int]) -> Tensor {
         let o = order.map { normalizedDim($0) }
-        precondition(o.count == rank && Set(o).count == rank,
+        var seen = [Bool](repeating: false, count: rank)
+        for d in o where d < rank { seen[d] = true }
+        precondition(o.count == rank && !seen.contains(false),
                      "permute: \(order) is not a permutation of the \(rank) dimensions of shape \(shape)")
-        if o == Array(0..<rank) { return self }
+        if o.enumerated().allSatisfy({ $0.offset == $0.element }) { return self }
         let st = strides
-        return gathered(shape: o.map { shape[$0] }, strides: o.map { st[$0] }, offset: 0, name: "PermuteBackward")
+        // The copy, gathered from a detached view (no node of its own; the node is added below).
+        let y = detach().gathered(shape: o.map { shape[$0] }, strides: o.map { st[$0] }, offset: 0, name: "PermuteBackward")
+        // Backward: the inverse permutation, a gather like the forward (no zero fill and add).
+        var inverse = [Int](repeating: 0, count: rank)
+        for (i, d) in o.enumerated() { inverse[d] = i }
+        return Tensor.record("PermuteBackward", y, inputs: [self]) { g in [g.permute(inverse)] }
     }
 
     public func permute(_ order: Int...) -> Tensor { permute(order) }

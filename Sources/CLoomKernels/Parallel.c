@@ -13,6 +13,8 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define LOOM_PAUSE() _mm_pause()
+#elif defined(__aarch64__)
+#define LOOM_PAUSE() __asm__ __volatile__("isb" ::: "memory")   // a short, cheap delay, as pause on x86
 #else
 #define LOOM_PAUSE() ((void)0)
 #endif

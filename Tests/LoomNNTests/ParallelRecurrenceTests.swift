@@ -2,6 +2,7 @@ import Foundation
 import LoomTestSupport
 import Testing
 @testable import LoomNN
+@testable import LoomTensor
 
 @Suite("Packed step product and steps split over threads")
 struct ParallelRecurrenceTests {
@@ -155,5 +156,26 @@ struct ParallelRecurrenceTests {
             expectClose(a!.grad, b!.grad!, "grad weight \(a!.shape)")
         }
         #expect((OneHotRows(data.storage.pointer(Float.self), rows: T * B, cols: V) != nil) == (input == "one-hot"))
+    }
+}
+
+/// The fused op's saved state must not keep its own result alive (a cycle through the node would
+/// leak every forward pass that is never backpropagated, e.g. evaluation without withNoGrad).
+@Suite("Fused recurrence: no reference cycles")
+struct FusedRecurrenceLifetimeTests {
+    @Test(arguments: [RecurrentKind.lstm, .gru, .rnn(.tanh)])
+    func aForwardWithoutBackwardFreesEverything(kind: RecurrentKind) {
+        let w = ParallelRecurrenceTests.weights(kind, I: 3, H: 5, seed: 1)
+        weak var flat: Tensor?
+        weak var output: Tensor?
+        do {
+            let r = FusedRecurrence.run(kind, data: Tensor.randn([8, 3]), batchSizes: [2, 2, 2, 2], reverse: false,
+                                        h0: Tensor.zeros([2, 5]), c0: kind == .lstm ? Tensor.zeros([2, 5]) : nil, weights: w)
+            output = r.output
+            flat = r.output.gradFn?.inputs.first          // the op's flat result, behind the output window
+            #expect(flat != nil)
+        }
+        #expect(output == nil)
+        #expect(flat == nil)
     }
 }

@@ -33,10 +33,9 @@ enum FusedRecurrence {
         var shapes = [[N, hOut], [B, hOut]]
         if kind == .lstm { shapes.append([B, H]) }
         let flat = Tensor(uninitialized: [shapes.reduce(0) { $0 + $1.reduce(1, *) }], dtype: dt)
-        let parts = flat.detach().windows(shapes)
         let forward = dt == .float32
-            ? forwardPass(Float.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad, into: parts)
-            : forwardPass(Double.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad, into: parts)
+            ? forwardPass(Float.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad, into: flat)
+            : forwardPass(Double.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad, into: flat)
         let recorded = Tensor.record("\(kind.name)Backward", flat, inputs: present) { g in
             let grads = dt == .float32
                 ? backwardPass(Float.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B,
@@ -47,16 +46,14 @@ enum FusedRecurrence {
             for (input, grad) in zip(inputs, grads) where input != nil { out.append(input!.requiresGrad ? grad : nil) }
             return out
         }
-        guard recorded.gradFn != nil else { return (forward.output, forward.h, forward.c) }
+        // Without a node (no gradient needed), the windows are plain views of the flat result.
         let pieces = recorded.windows(shapes)
         return (pieces[0], pieces[1], kind == .lstm ? pieces[2] : nil)
     }
 
     /// What the forward pass keeps for the backward pass.
     struct Saved {
-        var output: Tensor        // (N, H_out)
-        var h: Tensor             // (B, H_out) final
-        var c: Tensor?            // (B, H) final (LSTM)
+        var flat: Tensor          // the op's result [output (N, H_out) | h_n | c_n], detached
         var oneHot: OneHotRows?   // set when every input row is one-hot
         var gates: Tensor?        // (N, G·H) activations
         var hPrev: Tensor?        // (N, H_out) state entering each step
@@ -77,7 +74,7 @@ enum FusedRecurrence {
 
     private static func forwardPass<T: TensorScalar>(_: T.Type, _ kind: RecurrentKind, _ data: Tensor, _ batchSizes: [Int],
                                                      _ reverse: Bool, _ h0: Tensor, _ c0: Tensor?, _ w: RecurrentWeights,
-                                                     H: Int, hOut: Int, save: Bool, into parts: [Tensor]) -> Saved {
+                                                     H: Int, hOut: Int, save: Bool, into flat: Tensor) -> Saved {
         let N = data.shape[0], I = data.shape[1], B = batchSizes.first ?? 0
         let G = kind.gateCount * H
         let dt = data.dtype
@@ -93,18 +90,18 @@ enum FusedRecurrence {
         }
         addRowBiases(T.self, p(xproj), rows: N, cols: G, w.bIH, kind != .gru ? w.bHH : nil)
 
-        // parts: windows of the op's flat result, (N, H_out), (B, H_out) and (B, H) for LSTM.
-        let output = parts[0], h = parts[1]
-        p(h).update(from: p(h0), count: B * hOut)
-        let c: Tensor? = kind == .lstm ? parts[2] : nil
-        if let c, let c0 { p(c).update(from: p(c0), count: B * H) }
+        // The op's flat result: output (N, H_out), then h (B, H_out), then c (B, H) for LSTM; the
+        // running state lives in the h and c windows and ends there as h_n and c_n.
+        let po = p(flat), ph = po + N * hOut, pc = ph + B * hOut
+        ph.update(from: p(h0), count: B * hOut)
+        if kind == .lstm, let c0 { pc.update(from: p(c0), count: B * H) }
         let hPrev = save ? Tensor(uninitialized: [N, hOut], dtype: dt) : nil
         let cPrev = kind == .lstm ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil
         let tanhC = kind == .lstm ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil
         let m = kind == .lstm && w.wHR != nil ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil
         let hg = kind == .gru ? Tensor(uninitialized: [save ? N : B, G], dtype: dt) : nil
         let offs = offsets(batchSizes)
-        let ph = p(h), po = p(output), px = p(xproj)
+        let px = p(xproj)
         // The per-step product h·W_hhᵀ. For small products OpenBLAS has direct (unpacked)
         // kernels, but only for some layouts: a row-major X·Wᵀ maps to its "TN" case, which it
         // refuses when the output has more than 1200 elements, and then packs both operands on
@@ -151,7 +148,6 @@ enum FusedRecurrence {
             switch kind {
             case .lstm:
                 // The kernel reads c_{t-1} from a separate buffer (no aliasing, so it vectorizes).
-                let pc = p(c!)
                 let pcPrev = p(cPrev!) + scratchRow * H
                 let tc = p(tanhC!) + scratchRow * H
                 recurrentProduct(n: n, beta: 1, c: gates)
@@ -184,7 +180,8 @@ enum FusedRecurrence {
                 }
             }
         }
-        return Saved(output: output, h: h, c: c, oneHot: oneHot, gates: save ? xproj : nil, hPrev: hPrev, cPrev: save ? cPrev : nil,
+        // Detached: the saved state must not hold the result tensor itself, whose node holds it.
+        return Saved(flat: flat.detach(), oneHot: oneHot, gates: save ? xproj : nil, hPrev: hPrev, cPrev: save ? cPrev : nil,
                      tanhC: save ? tanhC : nil, m: save ? m : nil, hg: save ? hg : nil)
     }
 
@@ -319,7 +316,7 @@ enum FusedRecurrence {
                 }
                 if needProduct { hiddenProduct(n: n, a: pdhg, beta: 1) }
             case .rnn(let act):
-                let pout = p(s.output)
+                let pout = p(s.flat)                // the output rows come first
                 Parallel.rows(n, minRows: minRows) { r in
                     let a = r.lowerBound, row = off + a
                     addOutputGradient(off, a, r.count)

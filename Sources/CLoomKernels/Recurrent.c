@@ -52,9 +52,27 @@ INLINE void store(float *restrict dst, const float *restrict src, size_t len) {
 
 typedef struct { float i[LANES], f[LANES], g[LANES], o[LANES], c[LANES]; } LstmIn;
 
+// The LSTM cell over LANES lanes: activations in place, c updated, tanh(c) and m = o·tanh(c) out.
+INLINE void lstm_math(LstmIn *x, float *restrict t, float *restrict m) {
+    for (size_t k = 0; k < LANES; k++) {
+        x->i[k] = loom_sigmoid_step(x->i[k]); x->f[k] = loom_sigmoid_step(x->f[k]);
+        x->g[k] = loom_tanh_step(x->g[k]); x->o[k] = loom_sigmoid_step(x->o[k]);
+        x->c[k] = x->f[k] * x->c[k] + x->i[k] * x->g[k];
+        t[k] = loom_tanh_step(x->c[k]);
+        m[k] = x->o[k] * t[k];
+    }
+}
+
+// Rows whose length leaves a short remainder (H = 20, 50, 100: 4, 2, 4 elements past the last
+// full block) pack the remainders of several rows into one block instead of running an
+// overlapping block per row: H = 20 computes 20 + 4 lanes per row instead of 32.
+#define GROUPED_TAILS(H) ((H) >= LANES && (H) % LANES != 0 && (H) % LANES <= LANES / 2)
+
 LOOM_CLONES
 void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size_t ldcprev, float *restrict c, size_t ldc,
                         float *restrict tc, float *restrict m, size_t ldm, size_t n, size_t H) {
+    const int grouped = GROUPED_TAILS(H);
+    const size_t rem = H % LANES, rowH = grouped ? H - rem : H;
     for (size_t r = 0; r < n; r++) {
         float *gi = gates + r * 4 * H, *gf = gi + H, *gg = gf + H, *go = gg + H;
         const float *cp = cprev + r * ldcprev;
@@ -63,20 +81,39 @@ void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size
                                   load((x)->o, go + (j), len); load((x)->c, cp + (j), len); } while (0)
 #define LSTM_FINISH(x, j, len) do {                                                                           \
             float t_[LANES], m_[LANES];                                                                       \
-            for (size_t k = 0; k < LANES; k++) {                                                              \
-                (x)->i[k] = loom_sigmoid_step((x)->i[k]); (x)->f[k] = loom_sigmoid_step((x)->f[k]);                   \
-                (x)->g[k] = loom_tanh_step((x)->g[k]); (x)->o[k] = loom_sigmoid_step((x)->o[k]);                      \
-                (x)->c[k] = (x)->f[k] * (x)->c[k] + (x)->i[k] * (x)->g[k];                                    \
-                t_[k] = loom_tanh_step((x)->c[k]);                                                                \
-                m_[k] = (x)->o[k] * t_[k];                                                                    \
-            }                                                                                                 \
+            lstm_math((x), t_, m_);                                                                           \
             store(gi + (j), (x)->i, len); store(gf + (j), (x)->f, len); store(gg + (j), (x)->g, len);         \
             store(go + (j), (x)->o, len); store(cr + (j), (x)->c, len); store(tr + (j), t_, len);             \
             store(mr + (j), m_, len);                                                                         \
         } while (0)
-        ROW_BLOCKS(LstmIn, LSTM_LOAD, LSTM_FINISH, H);
+        ROW_BLOCKS(LstmIn, LSTM_LOAD, LSTM_FINISH, rowH);
 #undef LSTM_LOAD
 #undef LSTM_FINISH
+    }
+    if (!grouped) return;
+    const size_t per = LANES / rem;
+    for (size_t r0 = 0; r0 < n; r0 += per) {
+        const size_t rows = n - r0 < per ? n - r0 : per;
+        LstmIn x;
+        float t_[LANES], m_[LANES];
+        for (size_t l = 0; l < LANES; l++) { x.i[l] = 0.0f; x.f[l] = 0.0f; x.g[l] = 0.0f; x.o[l] = 0.0f; x.c[l] = 0.0f; }
+        for (size_t q = 0; q < rows; q++) {
+            const float *g0 = gates + (r0 + q) * 4 * H + rowH, *cp = cprev + (r0 + q) * ldcprev + rowH;
+            for (size_t k = 0; k < rem; k++) {
+                size_t l = q * rem + k;
+                x.i[l] = g0[k]; x.f[l] = g0[H + k]; x.g[l] = g0[2 * H + k]; x.o[l] = g0[3 * H + k]; x.c[l] = cp[k];
+            }
+        }
+        lstm_math(&x, t_, m_);
+        for (size_t q = 0; q < rows; q++) {
+            float *g0 = gates + (r0 + q) * 4 * H + rowH;
+            float *cr = c + (r0 + q) * ldc + rowH, *tr = tc + (r0 + q) * H + rowH, *mr = m + (r0 + q) * ldm + rowH;
+            for (size_t k = 0; k < rem; k++) {
+                size_t l = q * rem + k;
+                g0[k] = x.i[l]; g0[H + k] = x.f[l]; g0[2 * H + k] = x.g[l]; g0[3 * H + k] = x.o[l];
+                cr[k] = x.c[l]; tr[k] = t_[l]; mr[k] = m_[l];
+            }
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 // bound by cache bandwidth; OpenBLAS's GEMV reached ~1.9 µs there, these AVX-512 loops ~0.8 µs by
 // keeping the vector (or the result) in registers and streaming each row of the matrix once.
 #include "CLoomKernels.h"
+#include "CpuLevel.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__)) && defined(__ELF__)
 #include <immintrin.h>
@@ -94,16 +95,7 @@ AVX512 void cols512(const float *a, size_t lda, size_t rows, size_t cols, const 
     }
 }
 
-int loom_gemv_supported(void) {
-    static int cached = -1;
-    int s = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (s < 0) {
-        __builtin_cpu_init();
-        s = __builtin_cpu_supports("avx512f") ? 1 : 0;
-        __atomic_store_n(&cached, s, __ATOMIC_RELAXED);
-    }
-    return s;
-}
+int loom_gemv_supported(void) { return loom_cpu_level() == LOOM_CPU_AVX512; }
 
 void loom_gemv_rows_f32(const float *a, size_t lda, size_t rows, size_t cols, const float *x, float *y, int accumulate) {
     rows512(a, lda, rows, cols, x, y, accumulate);

@@ -7,6 +7,7 @@
 // (Adam over 41k parameters: the airline model's step).
 #include "CLoomOptimizers.h"
 #include "InlineMath.h"
+#include "CpuLevel.h"
 
 #pragma clang fp contract(off)
 
@@ -157,38 +158,26 @@ static void rmsprop_base(RMSPROP_PARAMS) { rmsprop_body(0, RMSPROP_ARGS); }
 AVX2FMA void rmsprop_avx2(RMSPROP_PARAMS) { rmsprop_body(1, RMSPROP_ARGS); }
 AVX512 void rmsprop_avx512(RMSPROP_PARAMS) { rmsprop_body(1, RMSPROP_ARGS); }
 
-/// 2: AVX-512, 1: AVX2 with FMA, 0: neither.
-static int isa_level(void) {
-    static int cached = -1;
-    int l = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (l < 0) {
-        __builtin_cpu_init();
-        l = __builtin_cpu_supports("avx512f") ? 2 : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0);
-        __atomic_store_n(&cached, l, __ATOMIC_RELAXED);
-    }
-    return l;
-}
-
 void loom_sgd_f32(SGD_PARAMS) {
-    switch (isa_level()) {
-    case 2: sgd_avx512(SGD_ARGS); break;
-    case 1: sgd_avx2(SGD_ARGS); break;
+    switch (loom_cpu_level()) {
+    case LOOM_CPU_AVX512: sgd_avx512(SGD_ARGS); break;
+    case LOOM_CPU_AVX2_FMA: sgd_avx2(SGD_ARGS); break;
     default: sgd_base(SGD_ARGS);
     }
 }
 
 void loom_adam_f32(ADAM_PARAMS) {
-    switch (isa_level()) {
-    case 2: adam_avx512(ADAM_ARGS); break;
-    case 1: adam_avx2(ADAM_ARGS); break;
+    switch (loom_cpu_level()) {
+    case LOOM_CPU_AVX512: adam_avx512(ADAM_ARGS); break;
+    case LOOM_CPU_AVX2_FMA: adam_avx2(ADAM_ARGS); break;
     default: adam_base(ADAM_ARGS);
     }
 }
 
 void loom_rmsprop_f32(RMSPROP_PARAMS) {
-    switch (isa_level()) {
-    case 2: rmsprop_avx512(RMSPROP_ARGS); break;
-    case 1: rmsprop_avx2(RMSPROP_ARGS); break;
+    switch (loom_cpu_level()) {
+    case LOOM_CPU_AVX512: rmsprop_avx512(RMSPROP_ARGS); break;
+    case LOOM_CPU_AVX2_FMA: rmsprop_avx2(RMSPROP_ARGS); break;
     default: rmsprop_base(RMSPROP_ARGS);
     }
 }

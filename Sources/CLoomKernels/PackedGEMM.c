@@ -6,6 +6,7 @@
 // (16 accumulators); AVX2: up to 6 rows × 1 panel (two 8-float halves, 12 accumulators).
 // MR, NP are compile-time constants in each instantiation; short row blocks use smaller MR.
 #include "CLoomGEMM.h"
+#include "CpuLevel.h"
 #include <string.h>
 
 /// Element (r, k) of A: row-major with leading dimension lda, or (TA) the transpose of a row-major
@@ -204,25 +205,14 @@ void gemm256(int transA, size_t M, size_t K, const float *A, size_t lda, const f
     else gemm256_impl(0, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
 }
 
-static int level(void) {
-    static int cached = -1;
-    int l = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (l < 0) {
-        __builtin_cpu_init();
-        l = __builtin_cpu_supports("avx512f") ? 2 : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0);
-        __atomic_store_n(&cached, l, __ATOMIC_RELAXED);
-    }
-    return l;
-}
-
-int loom_packed_gemm_supported(void) { return level() > 0; }
+int loom_packed_gemm_supported(void) { return loom_cpu_level() != LOOM_CPU_BASELINE; }
 
 void loom_packed_gemm_f32(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N,
                           size_t n0, size_t n1, int accumulate, float *C, size_t ldc) {
     if (M == 0 || n1 <= n0) return;
-    int l = level();
-    if (l == 2) gemm512(transA, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
-    else if (l == 1) gemm256(transA, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
+    int l = loom_cpu_level();
+    if (l == LOOM_CPU_AVX512) gemm512(transA, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
+    else if (l == LOOM_CPU_AVX2_FMA) gemm256(transA, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
     else gemm_portable(transA, M, K, A, lda, packed, n0, n1 < N ? n1 : N, accumulate, C, ldc);
 }
 

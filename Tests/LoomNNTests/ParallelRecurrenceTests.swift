@@ -8,10 +8,7 @@ import Testing
 struct ParallelRecurrenceTests {
     /// Weights on PyTorch's scale for this fan-in (|w| ~ 1/√H), so that Float32 rounding stays small.
     static func weights(_ kind: RecurrentKind, I: Int, H: Int, hOut: Int? = nil, seed: UInt64) -> RecurrentWeights {
-        var g = Generator(seed: seed)
-        let G = kind.gateCount * H, ho = hOut ?? H
-        func r(_ s: [Int]) -> Tensor { (Tensor.randn(s, generator: &g) * 0.1).requiringGrad() }
-        return RecurrentWeights(wIH: r([G, I]), wHH: r([G, ho]), bIH: r([G]), bHH: r([G]), wHR: hOut == nil ? nil : r([ho, H]))
+        RecurrentBehaviourTests.weights(kind, I: I, H: H, hOut: hOut, seed: seed, scale: 0.1)
     }
 
     /// The packed product equals a plain fused multiply-add loop (k in order) bit for bit, for

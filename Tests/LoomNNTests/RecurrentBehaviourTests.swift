@@ -7,10 +7,12 @@ import Testing
 struct RecurrentBehaviourTests {
     static let kinds: [RecurrentKind] = [.rnn(.tanh), .rnn(.relu), .lstm, .gru]
 
-    static func weights(_ kind: RecurrentKind, I: Int, H: Int, hOut: Int? = nil, dtype: DType, seed: UInt64) -> RecurrentWeights {
+    /// Random weights, N(0, scale²) (0.4 makes saturated gates likely at these small sizes).
+    static func weights(_ kind: RecurrentKind, I: Int, H: Int, hOut: Int? = nil, dtype: DType = .float32, seed: UInt64,
+                        scale: Double = 0.4) -> RecurrentWeights {
         var g = Generator(seed: seed)
         let G = kind.gateCount * H, ho = hOut ?? H
-        func r(_ s: [Int]) -> Tensor { (Tensor.randn(s, dtype: dtype, generator: &g) * 0.4).requiringGrad() }
+        func r(_ s: [Int]) -> Tensor { (Tensor.randn(s, dtype: dtype, generator: &g) * scale).requiringGrad() }
         return RecurrentWeights(wIH: r([G, I]), wHH: r([G, ho]), bIH: r([G]), bHH: r([G]), wHR: hOut == nil ? nil : r([ho, H]))
     }
 

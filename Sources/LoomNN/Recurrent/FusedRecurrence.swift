@@ -128,12 +128,12 @@ enum FusedRecurrence {
             }
         }
         let pHPrev = hPrev.map(p)
+        let projected = w.wHR != nil
         for t in stepOrder(batchSizes.count, reverse: reverse) {
             let n = batchSizes[t], off = offs[t]
             if n == 0 { continue }
             let gates = px + off * G, out = po + off * hOut
             let scratchRow = save ? off : 0
-            let projected = w.wHR != nil
             // After the step's product, each thread takes a block of rows through the point-wise
             // step and its bookkeeping: save h_{t-1} (for backward), run the kernel, and move h_t
             // into the running state (unless a projection still has to produce it).
@@ -270,20 +270,22 @@ enum FusedRecurrence {
             }
         }
         // The product at the sequence's first step only feeds h0's gradient.
-        let firstStep = stepOrder(batchSizes.count, reverse: reverse).first { batchSizes[$0] > 0 }
+        let order = stepOrder(batchSizes.count, reverse: reverse)
+        let firstStep = order.first { batchSizes[$0] > 0 }
         /// dh[rows] += dOutput[rows] at the step whose output rows start at `off`.
         func addOutputGradient(_ off: Int, _ a: Int, _ count: Int) {
             let src = dOut + (off + a) * hOut, dst = pdh + a * hOut
             for i in 0..<(count * hOut) { dst[i] += src[i] }
         }
-        for t in stepOrder(batchSizes.count, reverse: reverse).reversed() {
+        let projected = w.wHR != nil
+        for t in order.reversed() {
             let n = batchSizes[t], off = offs[t]
             if n == 0 { continue }
             let needProduct = t != firstStep || needsH0Grad
             switch kind {
             case .lstm:
                 var dmPtr = pdh, ldm = hOut
-                if w.wHR != nil { addOutputGradient(off, 0, n) }
+                if projected { addOutputGradient(off, 0, n) }
                 if let dm, let wHR = w.wHR {
                     (p(dHtot!) + off * hOut).update(from: pdh, count: n * hOut)
                     BLAS.gemm(T.self, transA: false, transB: false, m: n, n: H, k: hOut, a: pdh, lda: hOut, b: p(wHR), ldb: H,
@@ -291,7 +293,6 @@ enum FusedRecurrence {
                     dmPtr = p(dm); ldm = H
                 }
                 let pcp = p(s.cPrev!), ptc = p(s.tanhC!), pdc = p(dc!), dmBase = dmPtr, ldmV = ldm
-                let projected = w.wHR != nil
                 Parallel.rows(n, minRows: minRows) { r in
                     let a = r.lowerBound, row = off + a
                     if !projected { addOutputGradient(off, a, r.count) }

@@ -4,7 +4,7 @@ import CLoomKernels
 /// work is split a few microseconds at a time and a general-purpose scheduler costs too much.
 /// Large BLAS products are split over it too (see `BLAS`).
 public enum Parallel {
-    /// Threads a split may use: the processors available, or fewer after `threadLimit` is set.
+    /// Threads a split may use: the processors available, or fewer after `setThreadLimit(_:)`.
     public static var width: Int { Int(loom_parallel_width()) }
 
     /// Caps the threads Loom's kernels use (1 runs everything on the calling thread); 0 lifts the cap.

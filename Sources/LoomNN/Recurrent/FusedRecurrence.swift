@@ -10,17 +10,24 @@ import CLoomKernels
 /// of `data`, `n[t] = batchSizes[t]` non-increasing, so the active batch entries at each step are
 /// a prefix. A padded (T, B, I) input is the special case n[t] = B. Entries that have ended keep
 /// their state (that is their h_n); in reverse time an entry starts from h0 at its own last step.
+///
+/// A padded batch-first input or output (rows in (b, t) order instead of (t, b)) is reordered
+/// inside the op: a row copy costs far less than the transpose ops and gathers around it would.
 enum FusedRecurrence {
     /// Shapes: data (N, I), h0 (B, H_out), c0 (B, H) for LSTM; B = batchSizes[0].
-    /// Returns output (N, H_out), h_n (B, H_out) and c_n (B, H) for LSTM.
+    /// Returns output (N, H_out), h_n (B, H_out) and c_n (B, H) for LSTM. With `batchFirstInput`
+    /// (`batchFirstOutput`) the rows of data (output) are in batch-first order; both need a padded
+    /// stream (every batch size equal).
     static func run(_ kind: RecurrentKind, data: Tensor, batchSizes: [Int], reverse: Bool,
-                    h0: Tensor, c0: Tensor?, weights w: RecurrentWeights) -> (output: Tensor, h: Tensor, c: Tensor?) {
+                    h0: Tensor, c0: Tensor?, weights w: RecurrentWeights,
+                    batchFirstInput: Bool = false, batchFirstOutput: Bool = false) -> (output: Tensor, h: Tensor, c: Tensor?) {
         let H = w.wHH.shape[0] / kind.gateCount
         let hOut = w.wHR?.shape[0] ?? H
         let B = batchSizes.first ?? 0
         let N = data.shape[0]
         precondition(h0.shape == [B, hOut], "\(kind.name): initial hidden state must have shape \([B, hOut]), got \(h0.shape)")
         if kind == .lstm { precondition(c0?.shape == [B, H], "LSTM: initial cell state must have shape \([B, H]), got \(c0?.shape ?? [])") }
+        let batchFirst = BatchFirstRows(batchSizes: batchSizes, input: batchFirstInput, output: batchFirstOutput)
         let inputs: [Tensor?] = [data, h0, c0] + w.tensors
         let present = inputs.compactMap { $0 }
         let needsGrad = GradMode.isEnabled && present.contains { $0.requiresGrad }
@@ -34,14 +41,16 @@ enum FusedRecurrence {
         if kind == .lstm { shapes.append([B, H]) }
         let flat = Tensor(uninitialized: [shapes.reduce(0) { $0 + $1.reduce(1, *) }], dtype: dt)
         let forward = dt == .float32
-            ? forwardPass(Float.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad, into: flat)
-            : forwardPass(Double.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad, into: flat)
+            ? forwardPass(Float.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad,
+                          batchFirst: batchFirst, into: flat)
+            : forwardPass(Double.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad,
+                          batchFirst: batchFirst, into: flat)
         let recorded = Tensor.record("\(kind.name)Backward", flat, inputs: present) { g in
             let grads = dt == .float32
                 ? backwardPass(Float.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B,
-                               needsH0Grad: h0.requiresGrad)
+                               needsH0Grad: h0.requiresGrad, batchFirst: batchFirst)
                 : backwardPass(Double.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B,
-                               needsH0Grad: h0.requiresGrad)
+                               needsH0Grad: h0.requiresGrad, batchFirst: batchFirst)
             var out: [Tensor?] = []
             for (input, grad) in zip(inputs, grads) where input != nil { out.append(input!.requiresGrad ? grad : nil) }
             return out
@@ -53,7 +62,8 @@ enum FusedRecurrence {
 
     /// What the forward pass keeps for the backward pass.
     struct Saved {
-        var flat: Tensor          // the op's result [output (N, H_out) | h_n | c_n], detached
+        var output: Tensor        // output rows (N, H_out) in time-major order first (detached)
+        var data: Tensor?         // the input in time-major order, when it came batch-first
         var oneHot: OneHotRows?   // set when every input row is one-hot
         var gates: Tensor?        // (N, G·H) activations
         var hPrev: Tensor?        // (N, H_out) state entering each step
@@ -74,8 +84,11 @@ enum FusedRecurrence {
 
     private static func forwardPass<T: TensorScalar>(_: T.Type, _ kind: RecurrentKind, _ data: Tensor, _ batchSizes: [Int],
                                                      _ reverse: Bool, _ h0: Tensor, _ c0: Tensor?, _ w: RecurrentWeights,
-                                                     H: Int, hOut: Int, save: Bool, into flat: Tensor) -> Saved {
+                                                     H: Int, hOut: Int, save: Bool, batchFirst: BatchFirstRows?,
+                                                     into flat: Tensor) -> Saved {
         let N = data.shape[0], I = data.shape[1], B = batchSizes.first ?? 0
+        let timeMajorData = batchFirst?.input == true ? batchFirst!.toTimeMajor(T.self, data) : nil
+        let data = timeMajorData ?? data
         let G = kind.gateCount * H
         let dt = data.dtype
         let p = { (t: Tensor) in t.storage.pointer(T.self) }
@@ -92,7 +105,10 @@ enum FusedRecurrence {
 
         // The op's flat result: output (N, H_out), then h (B, H_out), then c (B, H) for LSTM; the
         // running state lives in the h and c windows and ends there as h_n and c_n.
-        let po = p(flat), ph = po + N * hOut, pc = ph + B * hOut
+        // Batch-first output: the steps write time-major rows to a scratch, reordered at the end.
+        let timeMajorOutput = batchFirst?.output == true ? Tensor(uninitialized: [N, hOut], dtype: dt) : nil
+        let ph = p(flat) + N * hOut, pc = ph + B * hOut
+        let po = timeMajorOutput.map(p) ?? p(flat)
         ph.update(from: p(h0), count: B * hOut)
         if kind == .lstm, let c0 { pc.update(from: p(c0), count: B * H) }
         let hPrev = save ? Tensor(uninitialized: [N, hOut], dtype: dt) : nil
@@ -180,8 +196,9 @@ enum FusedRecurrence {
                 }
             }
         }
+        if let timeMajorOutput { batchFirst!.fromTimeMajor(T.self, p(timeMajorOutput), into: p(flat), width: hOut) }
         // Detached: the saved state must not hold the result tensor itself, whose node holds it.
-        return Saved(flat: flat.detach(), oneHot: oneHot, gates: save ? xproj : nil, hPrev: hPrev, cPrev: save ? cPrev : nil,
+        return Saved(output: timeMajorOutput ?? flat.detach(), data: timeMajorData, oneHot: oneHot, gates: save ? xproj : nil, hPrev: hPrev, cPrev: save ? cPrev : nil,
                      tanhC: save ? tanhC : nil, m: save ? m : nil, hg: save ? hg : nil)
     }
 
@@ -237,13 +254,16 @@ enum FusedRecurrence {
     /// Returns gradients for [data, h0, c0, wIH, wHH, bIH, bHH, wHR] (nil where absent).
     private static func backwardPass<T: TensorScalar>(_: T.Type, _ kind: RecurrentKind, _ g: Tensor, _ s: Saved, _ data: Tensor,
                                                       _ batchSizes: [Int], _ reverse: Bool, _ w: RecurrentWeights,
-                                                      H: Int, hOut: Int, B: Int, needsH0Grad: Bool) -> [Tensor?] {
+                                                      H: Int, hOut: Int, B: Int, needsH0Grad: Bool,
+                                                      batchFirst: BatchFirstRows?) -> [Tensor?] {
         let N = data.shape[0], I = data.shape[1]
         let G = kind.gateCount * H
         let dt = data.dtype
+        let inputRequiresGrad = data.requiresGrad
         let p = { (t: Tensor) in t.storage.pointer(T.self) }
         let pg = p(g)
-        let dOut = pg                               // (N, H_out)
+        let timeMajorDOut = batchFirst?.output == true ? batchFirst!.toTimeMajor(T.self, pg, width: hOut) : nil
+        let dOut = timeMajorDOut.map(p) ?? pg       // (N, H_out), time-major
         let dh = Tensor(zeros: [B, hOut], dtype: dt)
         p(dh).update(from: pg + N * hOut, count: B * hOut)
         var dc: Tensor? = nil
@@ -317,7 +337,7 @@ enum FusedRecurrence {
                 }
                 if needProduct { hiddenProduct(n: n, a: pdhg, beta: 1) }
             case .rnn(let act):
-                let pout = p(s.flat)                // the output rows come first
+                let pout = p(s.output)
                 Parallel.rows(n, minRows: minRows) { r in
                     let a = r.lowerBound, row = off + a
                     addOutputGradient(off, a, r.count)
@@ -329,6 +349,7 @@ enum FusedRecurrence {
         }
         // Weight gradients: one GEMM each over all steps.
         let dHidden = dHG ?? dZ
+        let data = s.data ?? data                   // time-major
         let dWih = Tensor(uninitialized: w.wIH.shape, dtype: dt)
         if let oneHot = s.oneHot {
             oneHot.weightGradient(pdz, G: G, I: I, into: p(dWih))
@@ -339,10 +360,16 @@ enum FusedRecurrence {
         BLAS.gemm(T.self, transA: true, transB: false, m: G, n: hOut, k: N, a: p(dHidden), lda: G, b: p(s.hPrev!), ldb: hOut,
                   c: p(dWhh), ldc: hOut)
         var dX: Tensor? = nil
-        if data.requiresGrad {
+        if inputRequiresGrad {
             let d = Tensor(uninitialized: data.shape, dtype: dt)
             BLAS.gemm(T.self, transA: false, transB: false, m: N, n: I, k: G, a: pdz, lda: G, b: p(w.wIH), ldb: I, c: p(d), ldc: I)
-            dX = d
+            if batchFirst?.input == true {
+                let rows = Tensor(uninitialized: data.shape, dtype: dt)
+                batchFirst!.fromTimeMajor(T.self, p(d), into: p(rows), width: I)
+                dX = rows
+            } else {
+                dX = d
+            }
         }
         let dbIH = w.bIH == nil ? nil : columnSums(T.self, dZ)
         let dbHH = w.bHH == nil ? nil : (dHG == nil ? dbIH : columnSums(T.self, dHidden))

@@ -96,16 +96,18 @@ open class RecurrentLayer: Module {
         precondition(input.shape.last == inputSize,
                      "\(kind.name): input.size(-1) must be equal to inputSize. Expected \(inputSize), got \(input.shape.last ?? 0) (input shape \(input.shape))")
         let unbatched = input.rank == 2
-        let x = unbatched ? input.unsqueeze(1) : (batchFirst ? input.transpose(0, 1) : input)
-        let T = x.shape[0], B = x.shape[1]
+        // Batch-first rows go into the fused ops as they are (they reorder them internally).
+        let rowsBatchFirst = batchFirst && !unbatched
+        let x = unbatched ? input.unsqueeze(1) : input
+        let T = rowsBatchFirst ? x.shape[1] : x.shape[0], B = rowsBatchFirst ? x.shape[0] : x.shape[1]
         precondition(T > 0, "\(kind.name): the input has no time steps (shape \(input.shape))")
         let (h, c) = initialStates(h0: h0, c0: c0, batch: B, unbatched: unbatched, dtype: input.dtype)
-        let (outData, hN, cN) = runStack(x.reshape([T * B, inputSize]), batchSizes: Array(repeating: B, count: T), h0: h, c0: c)
-        var output = outData.reshape([T, B, directions * outputHiddenSize])
+        let (outData, hN, cN) = runStack(x.reshape([T * B, inputSize]), batchSizes: Array(repeating: B, count: T), h0: h, c0: c,
+                                         batchFirst: rowsBatchFirst)
+        let output = outData.reshape(rowsBatchFirst ? [B, T, directions * outputHiddenSize] : [T, B, directions * outputHiddenSize])
         if unbatched {
             return (output.squeeze(1), hN.squeeze(1), cN?.squeeze(1))
         }
-        if batchFirst { output = output.transpose(0, 1) }
         return (output, hN, cN)
     }
 
@@ -148,7 +150,9 @@ open class RecurrentLayer: Module {
     }
 
     /// All layers and directions over a packed stream: data (N, I) → (N, D·H_out), h_n, c_n.
-    private func runStack(_ data: Tensor, batchSizes: [Int], h0: Tensor, c0: Tensor?) -> (Tensor, Tensor, Tensor?) {
+    /// With `batchFirst` (padded streams only) data and output rows are in batch-first order.
+    private func runStack(_ data: Tensor, batchSizes: [Int], h0: Tensor, c0: Tensor?,
+                          batchFirst: Bool = false) -> (Tensor, Tensor, Tensor?) {
         var layerInput = data
         var hs: [Tensor] = [], cs: [Tensor] = []
         // Each layer and direction's initial state: a window of h0/c0 (one op, no copies).
@@ -160,7 +164,9 @@ open class RecurrentLayer: Module {
             for direction in 0..<directions {
                 let k = layer * directions + direction
                 let r = FusedRecurrence.run(kind, data: layerInput, batchSizes: batchSizes, reverse: direction == 1,
-                                            h0: h0s[k], c0: c0s?[k], weights: weights[layer][direction])
+                                            h0: h0s[k], c0: c0s?[k], weights: weights[layer][direction],
+                                            batchFirstInput: batchFirst && layer == 0,
+                                            batchFirstOutput: batchFirst && layer == numLayers - 1)
                 outs.append(r.output)
                 hs.append(r.h)
                 if let c = r.c { cs.append(c) }
@@ -170,7 +176,9 @@ open class RecurrentLayer: Module {
                 layerInput = RecurrentLayer.dropoutMask(layerInput, p: dropout)
             }
         }
-        return (layerInput, Tensor.stack(hs), cs.isEmpty ? nil : Tensor.stack(cs))
+        // One layer and direction: its state gets a leading axis as a view, not a stacked copy.
+        func stacked(_ t: [Tensor]) -> Tensor { t.count == 1 ? t[0].unsqueeze(0) : Tensor.stack(t) }
+        return (layerInput, stacked(hs), cs.isEmpty ? nil : stacked(cs))
     }
 
     /// Inverted dropout with the global generator (seed it with `manualSeed`).

@@ -1,4 +1,5 @@
 import Foundation
+import LoomTestSupport
 import Testing
 @testable import LoomNN
 
@@ -28,6 +29,31 @@ struct LayerBehaviourTests {
         #expect(named.namedChildren().map(\.0) == ["encoder", "act", "2"])
         model.eval()
         #expect(model.modules().allSatisfy { !$0.training })
+    }
+
+    /// The fused linear op against the composed ops it replaces (x.matmul(Wᵀ) + b), values and
+    /// every gradient, on each product path: one row (matrix-vector), a few rows (BLAS) and a tall
+    /// batch (Loom's packed kernels), with leading axes folded into rows.
+    @Test(arguments: [[1, 24], [7, 24], [2, 40, 24]])
+    func linearMatchesComposedOps(shape: [Int]) {
+        var g = Generator(seed: 5)
+        let x = Tensor.randn(shape, generator: &g), w = Tensor.randn([20, 24], generator: &g), b = Tensor.randn([20], generator: &g)
+        let seed = Tensor.randn(Array(shape.dropLast()) + [20], generator: &g)
+        func run(_ f: (Tensor, Tensor, Tensor) -> Tensor) -> [Tensor] {
+            let (xi, wi, bi) = (x.clone().requiringGrad(), w.clone().requiringGrad(), b.clone().requiringGrad())
+            let y = f(xi, wi, bi)
+            y.backward(seed)
+            return [y, xi.grad!, wi.grad!, bi.grad!]
+        }
+        let fused = run { linear($0, weight: $1, bias: $2) }
+        let composed = run { $0.matmul($1.t()) + $2 }
+        for (name, (a, e)) in zip(["y", "dx", "dW", "db"], zip(fused, composed)) {
+            expectClose(a, e, atol: 1e-5, rtol: 1e-5, "linear \(shape): \(name)")
+        }
+        let layer = Linear(24, 20)
+        layer.weight.copy(from: w)
+        layer.bias!.copy(from: b)
+        expectClose(withNoGrad { layer(x) }, fused[0], atol: 0, rtol: 0, "Linear layer = linear()")
     }
 
     @Test func layersPrintLikePyTorch() {

@@ -14,6 +14,15 @@ struct LayerGradientTests {
         }
     }
 
+    @Test func linearAllInputs() {
+        let w = randn64([3, 4], seed: 11), b = randn64([3], seed: 12)
+        for shape in [[4], [5, 4], [2, 3, 4]] {
+            let x = randn64(shape, seed: 13)
+            gradCheck("linear \(shape)", inputs: [x, w, b]) { linear($0[0], weight: $0[1], bias: $0[2]) }
+            gradCheck("linear \(shape) without bias", inputs: [x, w]) { linear($0[0], weight: $0[1]) }
+        }
+    }
+
     @Test func conv2dInputUsedTwice() {
         let x = randn64([1, 2, 5, 5], seed: 4), w = randn64([2, 2, 3, 3], seed: 5)
         gradCheck("conv2d(x) + x", inputs: [x, w]) { conv2d($0[0], weight: $0[1], padding: 1) + $0[0] }

@@ -15,6 +15,15 @@ struct NNMisuseTests {
             _ = mseLoss(Tensor.zeros([4, 3]), Tensor.zeros([5]))
         }, contains: "shapes [4, 3] and [5] cannot be broadcast together")
         expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Linear(4, 2)(Tensor.zeros([3, 5]))
+        }, contains: "Linear: expected input with last dimension 4, got shape [3, 5]")
+        expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = linear(Tensor.zeros([3, 4]), weight: Tensor.zeros([2, 4]), bias: Tensor.zeros([3]))
+        }, contains: "linear: bias must have shape [2], got [3]")
+        expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = linear(Tensor.zeros([3, 4], dtype: .float64), weight: Tensor.zeros([2, 4]))
+        }, contains: "linear: input is float64 but a parameter is float32")
+        expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Conv2d(inChannels: 3, outChannels: 4, kernelSize: 3)(Tensor.zeros([1, 2, 8, 8]))
         }, contains: "Conv2d: expected input (B, 3, H, W) or (3, H, W), got shape [1, 2, 8, 8]")
         expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {

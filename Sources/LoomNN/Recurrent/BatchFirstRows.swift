@@ -25,17 +25,23 @@ struct BatchFirstRows {
 
     func toTimeMajor<T: TensorScalar>(_: T.Type, _ rows: UnsafeMutablePointer<T>, width: Int) -> Tensor {
         let out = Tensor(uninitialized: [steps * batch, width], dtype: T.dtype)
-        let po = out.storage.pointer(T.self)
-        for b in 0..<batch {
-            for t in 0..<steps { (po + (t * batch + b) * width).update(from: rows + (b * steps + t) * width, count: width) }
-        }
+        copyRows(from: rows, to: out.storage.pointer(T.self), width: width, outer: batch, inner: steps)
         return out
     }
 
     /// Writes time-major rows (N, width) into `out` in batch-first order.
     func fromTimeMajor<T: TensorScalar>(_: T.Type, _ rows: UnsafeMutablePointer<T>, into out: UnsafeMutablePointer<T>, width: Int) {
-        for b in 0..<batch {
-            for t in 0..<steps { (out + (b * steps + t) * width).update(from: rows + (t * batch + b) * width, count: width) }
+        copyRows(from: rows, to: out, width: width, outer: steps, inner: batch)
+    }
+
+    /// dst row (i·outer + o) = src row (o·inner + i): rows are short (often 1–64 elements), so an
+    /// element loop, not a memmove call per row.
+    private func copyRows<T>(from src: UnsafeMutablePointer<T>, to dst: UnsafeMutablePointer<T>, width: Int, outer: Int, inner: Int) {
+        for o in 0..<outer {
+            for i in 0..<inner {
+                let s = src + (o * inner + i) * width, d = dst + (i * outer + o) * width
+                for k in 0..<width { d[k] = s[k] }
+            }
         }
     }
 }

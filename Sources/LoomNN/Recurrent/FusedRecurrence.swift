@@ -101,7 +101,7 @@ enum FusedRecurrence {
             BLAS.gemm(T.self, transA: false, transB: true, m: N, n: G, k: I, a: p(data), lda: I, b: p(w.wIH), ldb: I,
                       c: p(xproj), ldc: G)
         }
-        addRowBiases(T.self, p(xproj), rows: N, cols: G, w.bIH, kind != .gru ? w.bHH : nil)
+        RowVectors.addBiases(T.self, p(xproj), rows: N, cols: G, w.bIH, kind != .gru ? w.bHH : nil)
 
         // The op's flat result: output (N, H_out), then h (B, H_out), then c (B, H) for LSTM; the
         // running state lives in the h and c windows and ends there as h_n and c_n.
@@ -183,7 +183,7 @@ enum FusedRecurrence {
                 // sum as accumulating the product onto rows of b_hh, without a copy per row).
                 let phg = p(hg!) + scratchRow * G
                 recurrentProduct(n: n, beta: 0, c: phg)
-                addRowBiases(T.self, phg, rows: n, cols: G, w.bHH, nil)
+                RowVectors.addBiases(T.self, phg, rows: n, cols: G, w.bHH, nil)
                 rowsAfterProduct { a, count in
                     StepKernels.gruStep(gates + a * G, hg: phg + a * G, hprev: ph + a * hOut, ldhprev: hOut, h: out + a * hOut,
                                         ldh: hOut, n: count, H: H)
@@ -213,42 +213,6 @@ enum FusedRecurrence {
     @inline(__always)
     private static func f32<T>(_ x: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
         UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self)
-    }
-
-    /// x[r, :] += first, then += second (either may be absent).
-    private static func addRowBiases<T: TensorScalar>(_: T.Type, _ x: UnsafeMutablePointer<T>, rows: Int, cols: Int,
-                                                      _ first: Tensor?, _ second: Tensor?) {
-        if T.self == Float.self, let b1 = first ?? second {
-            loom_add_row_bias_f32(UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self), rows, cols,
-                                  b1.storage.pointer(Float.self), first == nil ? nil : second?.storage.pointer(Float.self))
-            return
-        }
-        addRowBias(T.self, x, rows: rows, cols: cols, first)
-        addRowBias(T.self, x, rows: rows, cols: cols, second)
-    }
-
-    private static func addRowBias<T: TensorScalar>(_: T.Type, _ x: UnsafeMutablePointer<T>, rows: Int, cols: Int, _ bias: Tensor?) {
-        guard let bias else { return }
-        let b = bias.storage.pointer(T.self)
-        for r in 0..<rows {
-            let row = x + r * cols
-            for j in 0..<cols { row[j] += b[j] }
-        }
-    }
-
-    private static func columnSums<T: TensorScalar>(_: T.Type, _ x: Tensor) -> Tensor {
-        let rows = x.shape[0], cols = x.shape[1]
-        let out = Tensor(zeros: [cols], dtype: x.dtype)
-        if T.self == Float.self {
-            loom_column_sums_f32(x.storage.pointer(Float.self), rows, cols, out.storage.pointer(Float.self))
-            return out
-        }
-        let px = x.storage.pointer(T.self), po = out.storage.pointer(T.self)
-        for r in 0..<rows {
-            let row = px + r * cols
-            for j in 0..<cols { po[j] += row[j] }
-        }
-        return out
     }
 
     /// Returns gradients for [data, h0, c0, wIH, wHH, bIH, bHH, wHR] (nil where absent).
@@ -371,8 +335,8 @@ enum FusedRecurrence {
                 dX = d
             }
         }
-        let dbIH = w.bIH == nil ? nil : columnSums(T.self, dZ)
-        let dbHH = w.bHH == nil ? nil : (dHG == nil ? dbIH : columnSums(T.self, dHidden))
+        let dbIH = w.bIH == nil ? nil : RowVectors.columnSums(T.self, dZ)
+        let dbHH = w.bHH == nil ? nil : (dHG == nil ? dbIH : RowVectors.columnSums(T.self, dHidden))
         var dWhr: Tensor? = nil
         if let wHR = w.wHR {
             dWhr = Tensor(zeros: wHR.shape, dtype: dt)

@@ -14,7 +14,7 @@ struct ParallelRecurrenceTests {
     /// The packed product equals a plain fused multiply-add loop (k in order) bit for bit, for
     /// ragged sizes, both packing orientations, A plain or transposed, column sub-ranges and
     /// accumulation.
-    @Test(arguments: [1, 2, 3, 5, 8, 9, 13, 19, 300], [1, 7, 16, 17, 33, 50, 80])
+    @Test(arguments: [1, 2, 3, 5, 8, 9, 13, 19, 300], [1, 7, 16, 17, 20, 24, 25, 33, 50, 80])
     func packedProductIsExact(m: Int, n: Int) {
         var g = Generator(seed: UInt64(m * 100 + n))
         for k in [1, 5, 64] {

@@ -67,6 +67,20 @@ void loom_column_sums_f32(const float *restrict x, size_t rows, size_t cols, flo
     }
 }
 
+// Row reorder between (o, i) and (i, o) order: dst row i·outer + o = src row o·inner + i.
+LOOM_CLONES
+void loom_reorder_rows_f32(const float *restrict src, float *restrict dst, size_t width, size_t outer, size_t inner) {
+    const size_t full = width - width % 16;
+    for (size_t o = 0; o < outer; o++) {
+        for (size_t i = 0; i < inner; i++) {
+            const float *s = src + (o * inner + i) * width;
+            float *d = dst + (i * outer + o) * width;
+            for (size_t k = 0; k < full; k += 16) store16(d + k, load16(s + k));
+            for (size_t k = full; k < width; k++) d[k] = s[k];
+        }
+    }
+}
+
 LOOM_CLONES
 double loom_sum_squares_f32(const float *restrict x, size_t n) {
     double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};

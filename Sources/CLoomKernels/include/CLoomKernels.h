@@ -26,6 +26,10 @@ void loom_add_row_bias_f32(float *x, size_t rows, size_t cols, const float *b1, 
 /// out[j] = Σ_r x[r·cols + j], summed in row order (the order of a row-by-row loop).
 void loom_column_sums_f32(const float *x, size_t rows, size_t cols, float *out);
 
+/// Row reorder (a transpose of row blocks): dst row (i·outer + o) = src row (o·inner + i), rows of
+/// `width` floats; batch-first ↔ time-major streams.
+void loom_reorder_rows_f32(const float *src, float *dst, size_t width, size_t outer, size_t inner);
+
 /// 1 when the matrix-vector kernels below have a vector implementation on this CPU (AVX-512);
 /// elsewhere callers should use BLAS's GEMV.
 int loom_gemv_supported(void);

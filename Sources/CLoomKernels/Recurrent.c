@@ -154,17 +154,26 @@ void loom_lstm_step_backward_f32(const float *restrict gates, const float *restr
 
 typedef struct { float a[LANES], b[LANES], c[LANES], d[LANES], e[LANES], f[LANES], p[LANES]; } GruIn;
 
+// x[0..<LANES] += b[0..<len] (zero-padded like load).
+INLINE void add_loaded(float *restrict x, const float *restrict b, size_t len) {
+    float t[LANES];
+    load(t, b, len);
+    for (size_t k = 0; k < LANES; k++) x[k] += t[k];
+}
+
 LOOM_CLONES
-void loom_gru_step_f32(float *restrict xg, const float *restrict hg, const float *restrict hprev, size_t ldhprev,
-                       float *restrict h, size_t ldh, size_t n, size_t H) {
+void loom_gru_step_f32(float *restrict xg, float *restrict hg, const float *restrict bhh, const float *restrict hprev,
+                       size_t ldhprev, float *restrict h, size_t ldh, size_t n, size_t H) {
     for (size_t r = 0; r < n; r++) {
         float *xr = xg + r * 3 * H, *xz = xr + H, *xn = xz + H;
-        const float *hr = hg + r * 3 * H, *hz = hr + H, *hn = hz + H;
+        float *hr = hg + r * 3 * H, *hz = hr + H, *hn = hz + H;
         const float *hp = hprev + r * ldhprev;
         float *out = h + r * ldh;
 #define GRU_LOAD(x, j, len) do { load((x)->a, xr + (j), len); load((x)->b, xz + (j), len); load((x)->c, xn + (j), len); \
                                  load((x)->d, hr + (j), len); load((x)->e, hz + (j), len); load((x)->f, hn + (j), len); \
-                                 load((x)->p, hp + (j), len); } while (0)
+                                 load((x)->p, hp + (j), len);                                                        \
+                                 if (bhh) { add_loaded((x)->d, bhh + (j), len); add_loaded((x)->e, bhh + H + (j), len); \
+                                            add_loaded((x)->f, bhh + 2 * H + (j), len); } } while (0)
 #define GRU_FINISH(x, j, len) do {                                                                            \
             float y_[LANES];                                                                                  \
             for (size_t k = 0; k < LANES; k++) {                                                              \
@@ -176,6 +185,7 @@ void loom_gru_step_f32(float *restrict xg, const float *restrict hg, const float
             }                                                                                                 \
             store(xr + (j), (x)->a, len); store(xz + (j), (x)->b, len); store(xn + (j), (x)->c, len);         \
             store(out + (j), y_, len);                                                                        \
+            if (bhh) { store(hr + (j), (x)->d, len); store(hz + (j), (x)->e, len); store(hn + (j), (x)->f, len); } \
         } while (0)
         ROW_BLOCKS(GruIn, GRU_LOAD, GRU_FINISH, H);
 #undef GRU_LOAD

@@ -24,10 +24,11 @@ void loom_lstm_step_backward_f32(const float *restrict gates, const float *restr
                                  size_t n, size_t H);
 
 /// GRU step (reset gate applied after the hidden projection, as PyTorch). xg (n × 3H): input
-/// projections with b_ih, overwritten with the activations [r z n]; hg (n × 3H): hprev·W_hhᵀ + b_hh.
+/// projections with b_ih, overwritten with the activations [r z n]; hg (n × 3H): hprev·W_hhᵀ, to
+/// which b_hh (3H, may be NULL) is added in place (the backward pass reads hg + b_hh).
 /// h = (1 − z)·n + z·hprev.
-void loom_gru_step_f32(float *restrict xg, const float *restrict hg, const float *restrict hprev, size_t ldhprev,
-                       float *restrict h, size_t ldh, size_t n, size_t H);
+void loom_gru_step_f32(float *restrict xg, float *restrict hg, const float *restrict bhh, const float *restrict hprev,
+                       size_t ldhprev, float *restrict h, size_t ldh, size_t n, size_t H);
 
 /// GRU step backward. dh (n × H): ∂L/∂h. Writes dxg (∂ pre-activations of the input part),
 /// dhg (∂ of hg) and adds z·dh into dhprev (stride lddhprev).

@@ -179,14 +179,14 @@ enum FusedRecurrence {
                     ph.update(from: out, count: n * hOut)
                 }
             case .gru:
-                // hg = h·W_hhᵀ + b_hh: the product, then the bias in one vectorized pass (the same
-                // sum as accumulating the product onto rows of b_hh, without a copy per row).
+                // hg = h·W_hhᵀ + b_hh: the product, then the step kernel adds the bias as it loads
+                // each block (the same sum as a separate pass, and kept for backward).
                 let phg = p(hg!) + scratchRow * G
                 recurrentProduct(n: n, beta: 0, c: phg)
-                RowVectors.addBiases(T.self, phg, rows: n, cols: G, w.bHH, nil)
+                let pbhh = w.bHH.map(p)
                 rowsAfterProduct { a, count in
-                    StepKernels.gruStep(gates + a * G, hg: phg + a * G, hprev: ph + a * hOut, ldhprev: hOut, h: out + a * hOut,
-                                        ldh: hOut, n: count, H: H)
+                    StepKernels.gruStep(gates + a * G, hg: phg + a * G, bhh: pbhh, hprev: ph + a * hOut, ldhprev: hOut,
+                                        h: out + a * hOut, ldh: hOut, n: count, H: H)
                 }
             case .rnn(let act):
                 recurrentProduct(n: n, beta: 1, c: gates)

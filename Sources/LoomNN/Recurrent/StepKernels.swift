@@ -55,15 +55,17 @@ enum StepKernels {
         }
     }
 
-    static func gruStep<T: TensorScalar>(_ xg: UnsafeMutablePointer<T>, hg: UnsafeMutablePointer<T>,
+    /// hg holds h·W_hhᵀ; b_hh (3H, optional) is added to it in place first.
+    static func gruStep<T: TensorScalar>(_ xg: UnsafeMutablePointer<T>, hg: UnsafeMutablePointer<T>, bhh: UnsafeMutablePointer<T>?,
                                          hprev: UnsafeMutablePointer<T>, ldhprev: Int,
                                          h: UnsafeMutablePointer<T>, ldh: Int, n: Int, H: Int) {
         if T.self == Float.self {
-            loom_gru_step_f32(f32(xg), f32(hg), f32(hprev), ldhprev, f32(h), ldh, n, H)
+            loom_gru_step_f32(f32(xg), f32(hg), bhh.map { UnsafePointer(f32($0)) }, f32(hprev), ldhprev, f32(h), ldh, n, H)
             return
         }
         for r in 0..<n {
             let x = xg + r * 3 * H, hh = hg + r * 3 * H
+            if let bhh { for j in 0..<(3 * H) { hh[j] += bhh[j] } }
             for j in 0..<H {
                 let rg = sigmoid(x[j] + hh[j])
                 let zg = sigmoid(x[H + j] + hh[H + j])

@@ -24,13 +24,18 @@ enum RowVectors {
 
     /// Σ over the rows of x (rows × cols, the last axis is the column), rows added in order.
     static func columnSums<T: TensorScalar>(_: T.Type, _ x: Tensor) -> Tensor {
-        let cols = x.shape.last ?? 1, rows = cols == 0 ? 0 : x.count / cols
-        let out = Tensor(zeros: [cols], dtype: x.dtype)
+        let cols = x.shape.last ?? 1
+        return columnSums(T.self, x.storage.pointer(T.self), rows: cols == 0 ? 0 : x.count / cols, cols: cols)
+    }
+
+    /// Σ over the rows of a rows × cols array.
+    static func columnSums<T: TensorScalar>(_: T.Type, _ px: UnsafeMutablePointer<T>, rows: Int, cols: Int) -> Tensor {
+        let out = Tensor(zeros: [cols], dtype: T.dtype)
         if T.self == Float.self {
-            loom_column_sums_f32(x.storage.pointer(Float.self), rows, cols, out.storage.pointer(Float.self))
+            loom_column_sums_f32(UnsafeRawPointer(px).assumingMemoryBound(to: Float.self), rows, cols, out.storage.pointer(Float.self))
             return out
         }
-        let px = x.storage.pointer(T.self), po = out.storage.pointer(T.self)
+        let po = out.storage.pointer(T.self)
         for r in 0..<rows {
             let row = px + r * cols
             for j in 0..<cols { po[j] += row[j] }

@@ -65,12 +65,28 @@ enum FusedRecurrence {
         var output: Tensor        // output rows (N, H_out) in time-major order first (detached)
         var data: Tensor?         // the input in time-major order, when it came batch-first
         var oneHot: OneHotRows?   // set when every input row is one-hot
-        var gates: Tensor?        // (N, G·H) activations
-        var hPrev: Tensor?        // (N, H_out) state entering each step
-        var cPrev: Tensor?        // (N, H) LSTM
-        var tanhC: Tensor?        // (N, H) LSTM
-        var m: Tensor?            // (N, H) LSTM with projection: o·tanh(c)
-        var hg: Tensor?           // (N, 3H) GRU: h·W_hhᵀ + b_hh
+        /// The arrays below live in one scratch tensor, at these element offsets.
+        var scratch: Tensor
+        var gates: Int            // (N, G·H) activations
+        var hPrev: Int            // (N, H_out) state entering each step
+        var cPrev: Int?           // (N, H) LSTM
+        var tanhC: Int?           // (N, H) LSTM
+        var m: Int?               // (N, H) LSTM with projection: o·tanh(c)
+        var hg: Int?              // (N, 3H) GRU: h·W_hhᵀ + b_hh
+    }
+
+    /// Offsets of several arrays carved from one scratch tensor: one allocation per pass instead
+    /// of one per array. Each array starts on a 16-element boundary.
+    struct ScratchLayout {
+        private(set) var total = 0
+
+        mutating func take(_ count: Int) -> Int {
+            let at = total
+            total += (count + 15) / 16 * 16
+            return at
+        }
+
+        func allocate(_ dtype: DType) -> Tensor { Tensor(uninitialized: [Swift.max(total, 1)], dtype: dtype) }
     }
 
     static func stepOrder(_ T: Int, reverse: Bool) -> [Int] { reverse ? Array((0..<T).reversed()) : Array(0..<T) }
@@ -92,16 +108,26 @@ enum FusedRecurrence {
         let G = kind.gateCount * H
         let dt = data.dtype
         let p = { (t: Tensor) in t.storage.pointer(T.self) }
+        // Per-step arrays (rows for every step when saved for backward, else one step's worth).
+        var layout = ScratchLayout()
+        let rowsKept = save ? N : B
+        let gatesAt = layout.take(N * G), hPrevAt = layout.take(save ? N * hOut : 0)
+        let cPrevAt = kind == .lstm ? layout.take(rowsKept * H) : nil
+        let tanhCAt = kind == .lstm ? layout.take(rowsKept * H) : nil
+        let mAt = kind == .lstm && w.wHR != nil ? layout.take(rowsKept * H) : nil
+        let hgAt = kind == .gru ? layout.take(rowsKept * G) : nil
+        let scratch = layout.allocate(dt)
+        let base = p(scratch)
+        let px = base + gatesAt
         // Input projection of all steps, with the biases that add straight in.
-        let xproj = Tensor(uninitialized: [N, G], dtype: dt)
         let oneHot = OneHotRows(p(data), rows: N, cols: I)
         if let oneHot {
-            oneHot.project(p(w.wIH), G: G, I: I, into: p(xproj))
+            oneHot.project(p(w.wIH), G: G, I: I, into: px)
         } else {
             BLAS.gemm(T.self, transA: false, transB: true, m: N, n: G, k: I, a: p(data), lda: I, b: p(w.wIH), ldb: I,
-                      c: p(xproj), ldc: G)
+                      c: px, ldc: G)
         }
-        RowVectors.addBiases(T.self, p(xproj), rows: N, cols: G, w.bIH, kind != .gru ? w.bHH : nil)
+        RowVectors.addBiases(T.self, px, rows: N, cols: G, w.bIH, kind != .gru ? w.bHH : nil)
 
         // The op's flat result: output (N, H_out), then h (B, H_out), then c (B, H) for LSTM; the
         // running state lives in the h and c windows and ends there as h_n and c_n.
@@ -111,13 +137,7 @@ enum FusedRecurrence {
         let po = timeMajorOutput.map(p) ?? p(flat)
         ph.update(from: p(h0), count: B * hOut)
         if kind == .lstm, let c0 { pc.update(from: p(c0), count: B * H) }
-        let hPrev = save ? Tensor(uninitialized: [N, hOut], dtype: dt) : nil
-        let cPrev = kind == .lstm ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil
-        let tanhC = kind == .lstm ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil
-        let m = kind == .lstm && w.wHR != nil ? Tensor(uninitialized: [save ? N : B, H], dtype: dt) : nil
-        let hg = kind == .gru ? Tensor(uninitialized: [save ? N : B, G], dtype: dt) : nil
         let offs = offsets(batchSizes)
-        let px = p(xproj)
         // The per-step product h·W_hhᵀ. For small products OpenBLAS has direct (unpacked)
         // kernels, but only for some layouts: a row-major X·Wᵀ maps to its "TN" case, which it
         // refuses when the output has more than 1200 elements, and then packs both operands on
@@ -143,7 +163,7 @@ enum FusedRecurrence {
                           beta: beta, c: c, ldc: G)
             }
         }
-        let pHPrev = hPrev.map(p)
+        let pHPrev = save ? base + hPrevAt : nil
         let projected = w.wHR != nil
         for t in stepOrder(batchSizes.count, reverse: reverse) {
             let n = batchSizes[t], off = offs[t]
@@ -164,10 +184,10 @@ enum FusedRecurrence {
             switch kind {
             case .lstm:
                 // The kernel reads c_{t-1} from a separate buffer (no aliasing, so it vectorizes).
-                let pcPrev = p(cPrev!) + scratchRow * H
-                let tc = p(tanhC!) + scratchRow * H
+                let pcPrev = base + cPrevAt! + scratchRow * H
+                let tc = base + tanhCAt! + scratchRow * H
                 recurrentProduct(n: n, beta: 1, c: gates)
-                let pm = m.map { p($0) + scratchRow * H } ?? out, ldm = m == nil ? hOut : H
+                let pm = mAt.map { base + $0 + scratchRow * H } ?? out, ldm = mAt == nil ? hOut : H
                 rowsAfterProduct { a, count in
                     (pcPrev + a * H).update(from: pc + a * H, count: count * H)
                     StepKernels.lstmStep(gates + a * G, cprev: pcPrev + a * H, ldcprev: H, c: pc + a * H, ldc: H, tc: tc + a * H,
@@ -181,7 +201,7 @@ enum FusedRecurrence {
             case .gru:
                 // hg = h·W_hhᵀ + b_hh: the product, then the step kernel adds the bias as it loads
                 // each block (the same sum as a separate pass, and kept for backward).
-                let phg = p(hg!) + scratchRow * G
+                let phg = base + hgAt! + scratchRow * G
                 recurrentProduct(n: n, beta: 0, c: phg)
                 let pbhh = w.bHH.map(p)
                 rowsAfterProduct { a, count in
@@ -198,8 +218,8 @@ enum FusedRecurrence {
         }
         if let timeMajorOutput { batchFirst!.fromTimeMajor(T.self, p(timeMajorOutput), into: p(flat), width: hOut) }
         // Detached: the saved state must not hold the result tensor itself, whose node holds it.
-        return Saved(output: timeMajorOutput ?? flat.detach(), data: timeMajorData, oneHot: oneHot, gates: save ? xproj : nil, hPrev: hPrev, cPrev: save ? cPrev : nil,
-                     tanhC: save ? tanhC : nil, m: save ? m : nil, hg: save ? hg : nil)
+        return Saved(output: timeMajorOutput ?? flat.detach(), data: timeMajorData, oneHot: oneHot, scratch: scratch,
+                     gates: gatesAt, hPrev: hPrevAt, cPrev: cPrevAt, tanhC: tanhCAt, m: mAt, hg: hgAt)
     }
 
     /// Float32 steps with more than one row use the packed product where the CPU has its kernels.
@@ -235,13 +255,22 @@ enum FusedRecurrence {
             dc = Tensor(zeros: [B, H], dtype: dt)
             p(dc!).update(from: pg + N * hOut + B * hOut, count: B * H)
         }
-        let dZ = Tensor(uninitialized: [N, G], dtype: dt)        // input-side pre-activation gradients
-        let dHG = kind == .gru ? Tensor(uninitialized: [N, G], dtype: dt) : nil
-        let dHtot = w.wHR != nil ? Tensor(uninitialized: [N, hOut], dtype: dt) : nil
-        let dm = w.wHR != nil ? Tensor(zeros: [B, H], dtype: dt) : nil
-        let scratch = Tensor(zeros: [B, hOut], dtype: dt)
+        // Working arrays, carved from one tensor: dZ (input-side pre-activation gradients), GRU's
+        // dHG, and with a projection dHtot and dm; a zeroed row block for GRU's incoming dh.
+        var layout = ScratchLayout()
+        let dZAt = layout.take(N * G)
+        let dHGAt = kind == .gru ? layout.take(N * G) : nil
+        let dHtotAt = w.wHR != nil ? layout.take(N * hOut) : nil
+        let dmAt = w.wHR != nil ? layout.take(B * H) : nil
+        let rowScratchAt = kind == .gru ? layout.take(B * hOut) : nil
+        let work = layout.allocate(dt)
+        let wbase = p(work)
+        let pdz = wbase + dZAt, pdHG = dHGAt.map { wbase + $0 }, pdHtot = dHtotAt.map { wbase + $0 }
+        let pdm = dmAt.map { wbase + $0 }
+        pdm?.update(repeating: 0, count: B * H)
+        let sbase = p(s.scratch)
         let offs = offsets(batchSizes)
-        let pdh = p(dh), pdz = p(dZ), pwhh = p(w.wHH), gates = p(s.gates!)
+        let pdh = p(dh), pwhh = p(w.wHH), gates = sbase + s.gates
         // dh = dZ·W_hh each step: packed once (see the forward pass), else BLAS.
         let packed = usePacked(T.self, batch: B) ? PackedMatrix(f32(pwhh), ld: hOut, transposed: false, k: G, n: hOut) : nil
         let minRows = rowsPerPart(H)
@@ -270,13 +299,13 @@ enum FusedRecurrence {
             case .lstm:
                 var dmPtr = pdh, ldm = hOut
                 if projected { addOutputGradient(off, 0, n) }
-                if let dm, let wHR = w.wHR {
-                    (p(dHtot!) + off * hOut).update(from: pdh, count: n * hOut)
+                if let pdm, let wHR = w.wHR {
+                    (pdHtot! + off * hOut).update(from: pdh, count: n * hOut)
                     BLAS.gemm(T.self, transA: false, transB: false, m: n, n: H, k: hOut, a: pdh, lda: hOut, b: p(wHR), ldb: H,
-                              c: p(dm), ldc: H)
-                    dmPtr = p(dm); ldm = H
+                              c: pdm, ldc: H)
+                    dmPtr = pdm; ldm = H
                 }
-                let pcp = p(s.cPrev!), ptc = p(s.tanhC!), pdc = p(dc!), dmBase = dmPtr, ldmV = ldm
+                let pcp = sbase + s.cPrev!, ptc = sbase + s.tanhC!, pdc = p(dc!), dmBase = dmPtr, ldmV = ldm
                 Parallel.rows(n, minRows: minRows) { r in
                     let a = r.lowerBound, row = off + a
                     if !projected { addOutputGradient(off, a, r.count) }
@@ -286,9 +315,9 @@ enum FusedRecurrence {
                 }
                 if needProduct { hiddenProduct(n: n, a: pdz + off * G, beta: 0) }
             case .gru:
-                let ps = p(scratch)
-                let pdhg = p(dHG!) + off * G
-                let phg = p(s.hg!), php = p(s.hPrev!)
+                let ps = wbase + rowScratchAt!
+                let pdhg = pdHG! + off * G
+                let phg = sbase + s.hg!, php = sbase + s.hPrev
                 Parallel.rows(n, minRows: minRows) { r in
                     let a = r.lowerBound, row = off + a
                     // The kernel adds into dh_{t-1}, so the incoming dh moves to scratch first.
@@ -312,7 +341,7 @@ enum FusedRecurrence {
             }
         }
         // Weight gradients: one GEMM each over all steps.
-        let dHidden = dHG ?? dZ
+        let dHidden = pdHG ?? pdz
         let data = s.data ?? data                   // time-major
         let dWih = Tensor(uninitialized: w.wIH.shape, dtype: dt)
         if let oneHot = s.oneHot {
@@ -321,7 +350,7 @@ enum FusedRecurrence {
             BLAS.gemm(T.self, transA: true, transB: false, m: G, n: I, k: N, a: pdz, lda: G, b: p(data), ldb: I, c: p(dWih), ldc: I)
         }
         let dWhh = Tensor(uninitialized: w.wHH.shape, dtype: dt)
-        BLAS.gemm(T.self, transA: true, transB: false, m: G, n: hOut, k: N, a: p(dHidden), lda: G, b: p(s.hPrev!), ldb: hOut,
+        BLAS.gemm(T.self, transA: true, transB: false, m: G, n: hOut, k: N, a: dHidden, lda: G, b: sbase + s.hPrev, ldb: hOut,
                   c: p(dWhh), ldc: hOut)
         var dX: Tensor? = nil
         if inputRequiresGrad {
@@ -335,12 +364,12 @@ enum FusedRecurrence {
                 dX = d
             }
         }
-        let dbIH = w.bIH == nil ? nil : RowVectors.columnSums(T.self, dZ)
-        let dbHH = w.bHH == nil ? nil : (dHG == nil ? dbIH : RowVectors.columnSums(T.self, dHidden))
+        let dbIH = w.bIH == nil ? nil : RowVectors.columnSums(T.self, pdz, rows: N, cols: G)
+        let dbHH = w.bHH == nil ? nil : (pdHG == nil ? dbIH : RowVectors.columnSums(T.self, dHidden, rows: N, cols: G))
         var dWhr: Tensor? = nil
         if let wHR = w.wHR {
             dWhr = Tensor(zeros: wHR.shape, dtype: dt)
-            BLAS.gemm(T.self, transA: true, transB: false, m: hOut, n: H, k: N, a: p(dHtot!), lda: hOut, b: p(s.m!), ldb: H,
+            BLAS.gemm(T.self, transA: true, transB: false, m: hOut, n: H, k: N, a: pdHtot!, lda: hOut, b: sbase + s.m!, ldb: H,
                       c: p(dWhr!), ldc: H)
         }
         return [dX, dh, dc, dWih, dWhh, dbIH, dbHH.map { $0 === dbIH ? $0.clone() : $0 }, dWhr]

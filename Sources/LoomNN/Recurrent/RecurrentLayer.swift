@@ -119,7 +119,7 @@ open class RecurrentLayer: Module {
         let B = input.batchSize
         var (h, c) = initialStates(h0: h0, c0: c0, batch: B, unbatched: false, dtype: input.data.dtype)
         if let order = input.sortedIndices {
-            h = h.indexSelect(1, order)
+            h = h?.indexSelect(1, order)
             c = c?.indexSelect(1, order)
         }
         var (outData, hN, cN) = runStack(input.data, batchSizes: input.batchSizes, h0: h, c0: c)
@@ -130,7 +130,8 @@ open class RecurrentLayer: Module {
         return (input.with(data: outData), hN, cN)
     }
 
-    private func initialStates(h0: Tensor?, c0: Tensor?, batch B: Int, unbatched: Bool, dtype: DType) -> (Tensor, Tensor?) {
+    /// The given initial states, checked and with a batch axis; nil where not given (zeros).
+    private func initialStates(h0: Tensor?, c0: Tensor?, batch B: Int, unbatched: Bool, dtype: DType) -> (Tensor?, Tensor?) {
         let layersTimesDirections = numLayers * directions
         func check(_ t: Tensor, _ name: String, _ size: Int) -> Tensor {
             let expected = unbatched ? [layersTimesDirections, size] : [layersTimesDirections, B, size]
@@ -139,26 +140,30 @@ open class RecurrentLayer: Module {
             return unbatched ? t.unsqueeze(1) : t
         }
         let h = h0.map { check($0, "hidden state h0", outputHiddenSize) }
-            ?? Tensor.zeros([layersTimesDirections, B, outputHiddenSize], dtype: dtype)
         guard kind == .lstm else {
             precondition(c0 == nil, "\(kind.name) has no cell state")
             return (h, nil)
         }
-        let c = c0.map { check($0, "cell state c0", hiddenSize) }
-            ?? Tensor.zeros([layersTimesDirections, B, hiddenSize], dtype: dtype)
-        return (h, c)
+        return (h, c0.map { check($0, "cell state c0", hiddenSize) })
     }
 
     /// All layers and directions over a packed stream: data (N, I) → (N, D·H_out), h_n, c_n.
     /// With `batchFirst` (padded streams only) data and output rows are in batch-first order.
-    private func runStack(_ data: Tensor, batchSizes: [Int], h0: Tensor, c0: Tensor?,
+    private func runStack(_ data: Tensor, batchSizes: [Int], h0: Tensor?, c0: Tensor?,
                           batchFirst: Bool = false) -> (Tensor, Tensor, Tensor?) {
         var layerInput = data
         var hs: [Tensor] = [], cs: [Tensor] = []
-        // Each layer and direction's initial state: a window of h0/c0 (one op, no copies).
-        let count = numLayers * directions
-        let h0s = h0.reshape([-1]).windows(Array(repeating: Array(h0.shape.dropFirst()), count: count))
-        let c0s = c0.map { $0.reshape([-1]).windows(Array(repeating: Array($0.shape.dropFirst()), count: count)) }
+        // Each layer and direction's initial state: a window of h0/c0 (one op, no copies), or
+        // without given states one zero state that every layer reads (the fused op never writes it).
+        let count = numLayers * directions, B = batchSizes.first ?? 0
+        func perLayer(_ given: Tensor?, width: Int) -> [Tensor] {
+            guard let given else {
+                return Array(repeating: Tensor.zeros([B, width], dtype: data.dtype), count: count)
+            }
+            return given.reshape([-1]).windows(Array(repeating: Array(given.shape.dropFirst()), count: count))
+        }
+        let h0s = perLayer(h0, width: outputHiddenSize)
+        let c0s = kind == .lstm ? perLayer(c0, width: hiddenSize) : nil
         for layer in 0..<numLayers {
             var outs: [Tensor] = []
             for direction in 0..<directions {

@@ -48,9 +48,9 @@ enum FusedRecurrence {
         let recorded = Tensor.record("\(kind.name)Backward", flat, inputs: present) { g in
             let grads = dt == .float32
                 ? backwardPass(Float.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B,
-                               needsH0Grad: h0.requiresGrad, batchFirst: batchFirst)
+                               h0: h0, c0: c0, batchFirst: batchFirst)
                 : backwardPass(Double.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B,
-                               needsH0Grad: h0.requiresGrad, batchFirst: batchFirst)
+                               h0: h0, c0: c0, batchFirst: batchFirst)
             var out: [Tensor?] = []
             for (input, grad) in zip(inputs, grads) where input != nil { out.append(input!.requiresGrad ? grad : nil) }
             return out
@@ -68,8 +68,9 @@ enum FusedRecurrence {
         /// The arrays below live in one scratch tensor, at these element offsets.
         var scratch: Tensor
         var gates: Int            // (N, G·H) activations
-        var hPrev: Int            // (N, H_out) state entering each step
-        var cPrev: Int?           // (N, H) LSTM
+        var hPrev: Int            // (N, H_out) state entering each step (not kept when `uniform`)
+        var c: Int?               // (N, H) LSTM: c_{t-1} of each step, or with `uniform` c_t
+        var uniform: Bool         // every step has the full batch (see the forward pass)
         var tanhC: Int?           // (N, H) LSTM
         var m: Int?               // (N, H) LSTM with projection: o·tanh(c)
         var hg: Int?              // (N, 3H) GRU: h·W_hhᵀ + b_hh
@@ -108,11 +109,17 @@ enum FusedRecurrence {
         let G = kind.gateCount * H
         let dt = data.dtype
         let p = { (t: Tensor) in t.storage.pointer(T.self) }
+        // With every step at the full batch (padded input), a step reads h_{t-1} from the previous
+        // step's output rows and c_{t-1} from the previous step's rows of a c array: no copies of
+        // the running state per step, h_n and c_n are copied once at the end. Packed streams whose
+        // batch shrinks keep a running state (entries that ended hold theirs) and copy per step.
+        let uniform = batchSizes.allSatisfy { $0 == B }
         // Per-step arrays (rows for every step when saved for backward, else one step's worth).
         var layout = ScratchLayout()
         let rowsKept = save ? N : B
-        let gatesAt = layout.take(N * G), hPrevAt = layout.take(save ? N * hOut : 0)
-        let cPrevAt = kind == .lstm ? layout.take(rowsKept * H) : nil
+        let gatesAt = layout.take(N * G), hPrevAt = layout.take(save && !uniform ? N * hOut : 0)
+        // LSTM c: uniform, c_t of every step (saved) or two alternating row blocks; else c_{t-1}.
+        let cAt = kind == .lstm ? layout.take((uniform && !save ? 2 * B : rowsKept) * H) : nil
         let tanhCAt = kind == .lstm ? layout.take(rowsKept * H) : nil
         let mAt = kind == .lstm && w.wHR != nil ? layout.take(rowsKept * H) : nil
         let hgAt = kind == .gru ? layout.take(rowsKept * G) : nil
@@ -152,74 +159,92 @@ enum FusedRecurrence {
         let smallProduct = packed == nil && B > 1 && B * G * hOut <= 1_000_000
         let wHHt = smallProduct ? w.wHH.detach().t() : nil
         let minRows = rowsPerPart(H)
-        func recurrentProduct(n: Int, beta: T, c: UnsafeMutablePointer<T>) {
+        func recurrentProduct(n: Int, h: UnsafeMutablePointer<T>, beta: T, c: UnsafeMutablePointer<T>) {
             if let packed {
-                packed.multiply(m: n, a: f32(ph), lda: hOut, accumulate: beta != 0, c: f32(c), ldc: G)
+                packed.multiply(m: n, a: f32(h), lda: hOut, accumulate: beta != 0, c: f32(c), ldc: G)
             } else if let wHHt {
-                BLAS.gemm(T.self, transA: false, transB: false, m: n, n: G, k: hOut, a: ph, lda: hOut, b: p(wHHt), ldb: G,
+                BLAS.gemm(T.self, transA: false, transB: false, m: n, n: G, k: hOut, a: h, lda: hOut, b: p(wHHt), ldb: G,
                           beta: beta, c: c, ldc: G)
             } else {
-                BLAS.gemm(T.self, transA: false, transB: true, m: n, n: G, k: hOut, a: ph, lda: hOut, b: p(w.wHH), ldb: hOut,
+                BLAS.gemm(T.self, transA: false, transB: true, m: n, n: G, k: hOut, a: h, lda: hOut, b: p(w.wHH), ldb: hOut,
                           beta: beta, c: c, ldc: G)
             }
         }
-        let pHPrev = save ? base + hPrevAt : nil
+        let pHPrev = save && !uniform ? base + hPrevAt : nil
         let projected = w.wHR != nil
+        var previous: Int? = nil                     // output row offset of the step processed last
+        var cLast: UnsafeMutablePointer<T>? = nil    // uniform LSTM: that step's c rows
+        var processed = 0
         for t in stepOrder(batchSizes.count, reverse: reverse) {
             let n = batchSizes[t], off = offs[t]
             if n == 0 { continue }
             let gates = px + off * G, out = po + off * hOut
             let scratchRow = save ? off : 0
+            let hIn = uniform ? previous.map { po + $0 * hOut } ?? p(h0) : ph
             // After the step's product, each thread takes a block of rows through the point-wise
-            // step and its bookkeeping: save h_{t-1} (for backward), run the kernel, and move h_t
-            // into the running state (unless a projection still has to produce it).
+            // step and (packed streams) its bookkeeping: save h_{t-1} for backward, run the kernel,
+            // move h_t into the running state (unless a projection still has to produce it).
             func rowsAfterProduct(_ kernel: (_ a: Int, _ count: Int) -> Void) {
                 Parallel.rows(n, minRows: minRows) { r in
                     let a = r.lowerBound
                     if let pHPrev { (pHPrev + (off + a) * hOut).update(from: ph + a * hOut, count: r.count * hOut) }
                     kernel(a, r.count)
-                    if !projected { (ph + a * hOut).update(from: out + a * hOut, count: r.count * hOut) }
+                    if !uniform && !projected { (ph + a * hOut).update(from: out + a * hOut, count: r.count * hOut) }
                 }
             }
             switch kind {
             case .lstm:
-                // The kernel reads c_{t-1} from a separate buffer (no aliasing, so it vectorizes).
-                let pcPrev = base + cPrevAt! + scratchRow * H
+                // c_{t-1} and c_t are separate buffers (no aliasing, so the kernel vectorizes).
+                let cOld: UnsafeMutablePointer<T>, cNew: UnsafeMutablePointer<T>
+                if uniform {
+                    cOld = cLast ?? p(c0!)
+                    cNew = base + cAt! + (save ? off : processed % 2 * B) * H
+                } else {
+                    cOld = base + cAt! + scratchRow * H
+                    cNew = pc
+                }
                 let tc = base + tanhCAt! + scratchRow * H
-                recurrentProduct(n: n, beta: 1, c: gates)
+                recurrentProduct(n: n, h: hIn, beta: 1, c: gates)
                 let pm = mAt.map { base + $0 + scratchRow * H } ?? out, ldm = mAt == nil ? hOut : H
                 rowsAfterProduct { a, count in
-                    (pcPrev + a * H).update(from: pc + a * H, count: count * H)
-                    StepKernels.lstmStep(gates + a * G, cprev: pcPrev + a * H, ldcprev: H, c: pc + a * H, ldc: H, tc: tc + a * H,
+                    if !uniform { (cOld + a * H).update(from: pc + a * H, count: count * H) }
+                    StepKernels.lstmStep(gates + a * G, cprev: cOld + a * H, ldcprev: H, c: cNew + a * H, ldc: H, tc: tc + a * H,
                                          m: pm + a * ldm, ldm: ldm, n: count, H: H)
                 }
+                cLast = cNew
                 if let wHR = w.wHR {
                     BLAS.gemm(T.self, transA: false, transB: true, m: n, n: hOut, k: H, a: pm, lda: H, b: p(wHR), ldb: H,
                               c: out, ldc: hOut)
-                    ph.update(from: out, count: n * hOut)
+                    if !uniform { ph.update(from: out, count: n * hOut) }
                 }
             case .gru:
                 // hg = h·W_hhᵀ + b_hh: the product, then the step kernel adds the bias as it loads
                 // each block (the same sum as a separate pass, and kept for backward).
                 let phg = base + hgAt! + scratchRow * G
-                recurrentProduct(n: n, beta: 0, c: phg)
+                recurrentProduct(n: n, h: hIn, beta: 0, c: phg)
                 let pbhh = w.bHH.map(p)
                 rowsAfterProduct { a, count in
-                    StepKernels.gruStep(gates + a * G, hg: phg + a * G, bhh: pbhh, hprev: ph + a * hOut, ldhprev: hOut,
+                    StepKernels.gruStep(gates + a * G, hg: phg + a * G, bhh: pbhh, hprev: hIn + a * hOut, ldhprev: hOut,
                                         h: out + a * hOut, ldh: hOut, n: count, H: H)
                 }
             case .rnn(let act):
-                recurrentProduct(n: n, beta: 1, c: gates)
+                recurrentProduct(n: n, h: hIn, beta: 1, c: gates)
                 rowsAfterProduct { a, count in
                     StepKernels.rnnStep(gates + a * G, ld: G, n: count, H: H, relu: act == .relu)
                     (out + a * hOut).update(from: gates + a * G, count: count * hOut)
                 }
             }
+            previous = off
+            processed += 1
+        }
+        if uniform, let previous {
+            ph.update(from: po + previous * hOut, count: B * hOut)
+            if let cLast { pc.update(from: cLast, count: B * H) }
         }
         if let timeMajorOutput { batchFirst!.fromTimeMajor(T.self, p(timeMajorOutput), into: p(flat), width: hOut) }
         // Detached: the saved state must not hold the result tensor itself, whose node holds it.
         return Saved(output: timeMajorOutput ?? flat.detach(), data: timeMajorData, oneHot: oneHot, scratch: scratch,
-                     gates: gatesAt, hPrev: hPrevAt, cPrev: cPrevAt, tanhC: tanhCAt, m: mAt, hg: hgAt)
+                     gates: gatesAt, hPrev: hPrevAt, c: cAt, uniform: uniform, tanhC: tanhCAt, m: mAt, hg: hgAt)
     }
 
     /// Float32 steps with more than one row use the packed product where the CPU has its kernels.
@@ -238,8 +263,9 @@ enum FusedRecurrence {
     /// Returns gradients for [data, h0, c0, wIH, wHH, bIH, bHH, wHR] (nil where absent).
     private static func backwardPass<T: TensorScalar>(_: T.Type, _ kind: RecurrentKind, _ g: Tensor, _ s: Saved, _ data: Tensor,
                                                       _ batchSizes: [Int], _ reverse: Bool, _ w: RecurrentWeights,
-                                                      H: Int, hOut: Int, B: Int, needsH0Grad: Bool,
+                                                      H: Int, hOut: Int, B: Int, h0: Tensor, c0: Tensor?,
                                                       batchFirst: BatchFirstRows?) -> [Tensor?] {
+        let needsH0Grad = h0.requiresGrad
         let N = data.shape[0], I = data.shape[1]
         let G = kind.gateCount * H
         let dt = data.dtype
@@ -263,6 +289,7 @@ enum FusedRecurrence {
         let dHtotAt = w.wHR != nil ? layout.take(N * hOut) : nil
         let dmAt = w.wHR != nil ? layout.take(B * H) : nil
         let rowScratchAt = kind == .gru ? layout.take(B * hOut) : nil
+        let hPrevRowsAt = s.uniform ? layout.take(N * hOut) : nil
         let work = layout.allocate(dt)
         let wbase = p(work)
         let pdz = wbase + dZAt, pdHG = dHGAt.map { wbase + $0 }, pdHtot = dHtotAt.map { wbase + $0 }
@@ -270,6 +297,23 @@ enum FusedRecurrence {
         pdm?.update(repeating: 0, count: B * H)
         let sbase = p(s.scratch)
         let offs = offsets(batchSizes)
+        let order = stepOrder(batchSizes.count, reverse: reverse)
+        // Uniform batches kept no copies of h_{t-1} and c_{t-1}: they are the rows of the step
+        // processed before (h0 and c0 for the first). h_{t-1} of all steps, contiguous for the
+        // weight gradient, is gathered here once.
+        var previousOffset = [Int](repeating: -1, count: batchSizes.count)
+        if s.uniform {
+            var last = -1
+            for t in order where batchSizes[t] > 0 { previousOffset[t] = last; last = offs[t] }
+        }
+        let hPrevRows = hPrevRowsAt.map { wbase + $0 } ?? sbase + s.hPrev
+        if s.uniform {
+            let pout = p(s.output)
+            for t in order where batchSizes[t] > 0 {
+                let prev = previousOffset[t]
+                (hPrevRows + offs[t] * hOut).update(from: prev < 0 ? p(h0) : pout + prev * hOut, count: batchSizes[t] * hOut)
+            }
+        }
         let pdh = p(dh), pwhh = p(w.wHH), gates = sbase + s.gates
         // dh = dZ·W_hh each step: packed once (see the forward pass), else BLAS.
         let packed = usePacked(T.self, batch: B) ? PackedMatrix(f32(pwhh), ld: hOut, transposed: false, k: G, n: hOut) : nil
@@ -283,7 +327,6 @@ enum FusedRecurrence {
             }
         }
         // The product at the sequence's first step only feeds h0's gradient.
-        let order = stepOrder(batchSizes.count, reverse: reverse)
         let firstStep = order.first { batchSizes[$0] > 0 }
         /// dh[rows] += dOutput[rows] at the step whose output rows start at `off`.
         func addOutputGradient(_ off: Int, _ a: Int, _ count: Int) {
@@ -305,11 +348,14 @@ enum FusedRecurrence {
                               c: pdm, ldc: H)
                     dmPtr = pdm; ldm = H
                 }
-                let pcp = sbase + s.cPrev!, ptc = sbase + s.tanhC!, pdc = p(dc!), dmBase = dmPtr, ldmV = ldm
+                // c_{t-1} rows of this step: saved (packed streams) or the previous step's c_t.
+                let cPrevious = s.uniform ? (previousOffset[t] < 0 ? p(c0!) : sbase + s.c! + previousOffset[t] * H)
+                    : sbase + s.c! + off * H
+                let ptc = sbase + s.tanhC!, pdc = p(dc!), dmBase = dmPtr, ldmV = ldm
                 Parallel.rows(n, minRows: minRows) { r in
                     let a = r.lowerBound, row = off + a
                     if !projected { addOutputGradient(off, a, r.count) }
-                    StepKernels.lstmStepBackward(gates + row * G, cprev: pcp + row * H, ldcprev: H, tc: ptc + row * H,
+                    StepKernels.lstmStepBackward(gates + row * G, cprev: cPrevious + a * H, ldcprev: H, tc: ptc + row * H,
                                                  dm: dmBase + a * ldmV, ldm: ldmV, dc: pdc + a * H, lddc: H, dz: pdz + row * G,
                                                  n: r.count, H: H)
                 }
@@ -317,7 +363,7 @@ enum FusedRecurrence {
             case .gru:
                 let ps = wbase + rowScratchAt!
                 let pdhg = pdHG! + off * G
-                let phg = sbase + s.hg!, php = sbase + s.hPrev
+                let phg = sbase + s.hg!, php = hPrevRows
                 Parallel.rows(n, minRows: minRows) { r in
                     let a = r.lowerBound, row = off + a
                     // The kernel adds into dh_{t-1}, so the incoming dh moves to scratch first.
@@ -350,7 +396,7 @@ enum FusedRecurrence {
             BLAS.gemm(T.self, transA: true, transB: false, m: G, n: I, k: N, a: pdz, lda: G, b: p(data), ldb: I, c: p(dWih), ldc: I)
         }
         let dWhh = Tensor(uninitialized: w.wHH.shape, dtype: dt)
-        BLAS.gemm(T.self, transA: true, transB: false, m: G, n: hOut, k: N, a: dHidden, lda: G, b: sbase + s.hPrev, ldb: hOut,
+        BLAS.gemm(T.self, transA: true, transB: false, m: G, n: hOut, k: N, a: dHidden, lda: G, b: hPrevRows, ldb: hOut,
                   c: p(dWhh), ldc: hOut)
         var dX: Tensor? = nil
         if inputRequiresGrad {

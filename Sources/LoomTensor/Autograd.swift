@@ -81,9 +81,13 @@ extension Tensor {
     private func runBackward(seed: Tensor, retainGraph: Bool) {
         // Every tensor reachable through grad nodes gets a slot (one hash lookup per edge);
         // visited flags and pending gradients live in arrays indexed by slot.
-        var slots: [ObjectIdentifier: Int] = [:]
+        // Capacities for a typical training graph, so the arrays do not regrow several times.
+        let expected = 64
+        var slots: [ObjectIdentifier: Int] = Dictionary(minimumCapacity: expected)
         var tensors: [Tensor] = []
         var visited: [Bool] = []
+        tensors.reserveCapacity(expected)
+        visited.reserveCapacity(expected)
         func slot(_ t: Tensor) -> Int {
             let id = ObjectIdentifier(t)
             if let s = slots[id] { return s }
@@ -95,7 +99,10 @@ extension Tensor {
         }
         // Topological order (iterative DFS, post-order; a tensor is marked when expanded).
         var order: [Int] = []
-        var stack: [(Int, Bool)] = [(slot(self), false)]
+        order.reserveCapacity(expected)
+        var stack: [(Int, Bool)] = []
+        stack.reserveCapacity(expected)
+        stack.append((slot(self), false))
         while let (i, expanded) = stack.popLast() {
             if expanded { order.append(i); continue }
             if visited[i] { continue }

@@ -25,10 +25,15 @@ enum FusedRecurrence {
         let hOut = w.wHR?.shape[0] ?? H
         let B = batchSizes.first ?? 0
         let N = data.shape[0]
-        precondition(h0.shape == [B, hOut], "\(kind.name): initial hidden state must have shape \([B, hOut]), got \(h0.shape)")
-        if kind == .lstm { precondition(c0?.shape == [B, H], "LSTM: initial cell state must have shape \([B, H]), got \(c0?.shape ?? [])") }
+        // (Shapes compared element-wise: an array literal per check would be allocated on every call.)
+        func isMatrix(_ t: Tensor?, _ rows: Int, _ cols: Int) -> Bool {
+            guard let t else { return false }
+            return t.rank == 2 && t.shape[0] == rows && t.shape[1] == cols
+        }
+        precondition(isMatrix(h0, B, hOut), "\(kind.name): initial hidden state must have shape \([B, hOut]), got \(h0.shape)")
+        if kind == .lstm { precondition(isMatrix(c0, B, H), "LSTM: initial cell state must have shape \([B, H]), got \(c0?.shape ?? [])") }
         let batchFirst = BatchFirstRows(batchSizes: batchSizes, input: batchFirstInput, output: batchFirstOutput)
-        let inputs: [Tensor?] = [data, h0, c0] + w.tensors
+        let inputs: [Tensor?] = [data, h0, c0, w.wIH, w.wHH, w.bIH, w.bHH, w.wHR]     // the order of backwardPass's result
         let present = inputs.compactMap { $0 }
         let needsGrad = GradMode.isEnabled && present.contains { $0.requiresGrad }
         let dt = data.dtype

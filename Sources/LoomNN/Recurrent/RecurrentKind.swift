@@ -48,5 +48,6 @@ public struct RecurrentWeights {
         self.wHR = wHR
     }
 
+    /// [wIH, wHH, bIH, bHH, wHR] (nil where absent).
     var tensors: [Tensor?] { [wIH, wHH, bIH, bHH, wHR] }
 }

@@ -141,8 +141,9 @@ enum FusedRecurrence {
         }
         RowVectors.addBiases(T.self, px, rows: N, cols: G, w.bIH, kind != .gru ? w.bHH : nil)
 
-        // The op's flat result: output (N, H_out), then h (B, H_out), then c (B, H) for LSTM; the
-        // running state lives in the h and c windows and ends there as h_n and c_n.
+        // The op's flat result: output (N, H_out), then h (B, H_out), then c (B, H) for LSTM. For
+        // packed streams the running state lives in the h and c windows and ends there as h_n and
+        // c_n; full-batch steps copy h_n and c_n there at the end.
         // Batch-first output: the steps write time-major rows to a scratch, reordered at the end.
         let timeMajorOutput = batchFirst?.output == true ? Tensor(uninitialized: [N, hOut], dtype: dt) : nil
         let ph = p(flat) + N * hOut, pc = ph + B * hOut
@@ -287,7 +288,8 @@ enum FusedRecurrence {
             p(dc!).update(from: pg + N * hOut + B * hOut, count: B * H)
         }
         // Working arrays, carved from one tensor: dZ (input-side pre-activation gradients), GRU's
-        // dHG, and with a projection dHtot and dm; a zeroed row block for GRU's incoming dh.
+        // dHG, with a projection dHtot and dm (zeroed), GRU's incoming dh of one step, and for
+        // full-batch steps h_{t-1} of every step.
         var layout = ScratchLayout()
         let dZAt = layout.take(N * G)
         let dHGAt = kind == .gru ? layout.take(N * G) : nil

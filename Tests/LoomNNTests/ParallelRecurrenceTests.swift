@@ -98,6 +98,35 @@ struct ParallelRecurrenceTests {
         }
     }
 
+    /// Inference (nothing saved: LSTM cells alternate between two row blocks, no per-step copies
+    /// kept) gives the training pass's output and final states bit for bit — for full-batch
+    /// steps, which read the previous step's rows in place, and for a packed batch that shrinks,
+    /// which keeps a running state.
+    @Test(arguments: [(RecurrentKind.lstm, false), (.lstm, true), (.gru, false), (.rnn(.relu), false)], [false, true])
+    func inferenceEqualsTrainingForward(case c: (RecurrentKind, Bool), reverse: Bool) {
+        let (kind, project) = c
+        let (I, H) = (6, 20)
+        let hOut = project ? 8 : H
+        for sizes in [[4, 4, 4, 4, 4], [4, 4, 3, 1, 1]] {
+            let w = Self.weights(kind, I: I, H: H, hOut: project ? hOut : nil, seed: 9)
+            var g = Generator(seed: 10)
+            let x = Tensor.randn([sizes.reduce(0, +), I], generator: &g)
+            let h0 = Tensor.randn([4, hOut], generator: &g) * 0.5
+            let c0 = kind == .lstm ? Tensor.randn([4, H], generator: &g) * 0.5 : nil
+            func run() -> [Tensor?] {
+                let r = FusedRecurrence.run(kind, data: x, batchSizes: sizes, reverse: reverse, h0: h0, c0: c0, weights: w)
+                return [r.output, r.h, r.c]
+            }
+            w.wHH.requiresGrad = true
+            let training = run()
+            let inference = withNoGrad { run() }
+            w.wHH.requiresGrad = false
+            for (i, (a, b)) in zip(training, inference).enumerated() {
+                #expect(a?.scalars == b?.scalars, "\(kind.name) sizes \(sizes) reverse \(reverse): result \(i)")
+            }
+        }
+    }
+
     /// A packed batch (sequences ending at different steps) whose initial state needs no
     /// gradient — the last backward product is skipped — still gives every other gradient.
     @Test(arguments: [false, true])

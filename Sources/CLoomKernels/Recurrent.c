@@ -31,6 +31,17 @@ INLINE void store(float *restrict dst, const float *restrict src, size_t len) {
     }
 }
 
+// dst[0..<n] = src[0..<n] for the short row remainders (n ≤ LANES / 2): fixed-size moves for
+// the common lengths (H = 20, 36, 100 leave 4; H = 50 leaves 2), an element loop otherwise.
+INLINE void copy_short(float *restrict dst, const float *restrict src, size_t n) {
+    switch (n) {
+    case 2: __builtin_memcpy(dst, src, 2 * sizeof(float)); break;
+    case 4: __builtin_memcpy(dst, src, 4 * sizeof(float)); break;
+    case 8: __builtin_memcpy(dst, src, 8 * sizeof(float)); break;
+    default: for (size_t k = 0; k < n; k++) dst[k] = src[k];
+    }
+}
+
 // Runs LOAD(in, j, len) / FINISH(in, j, len) over a row of H elements as described above.
 #define ROW_BLOCKS(Input, LOAD, FINISH, H)                                      \
     do {                                                                        \
@@ -99,20 +110,18 @@ void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size
         for (size_t l = 0; l < LANES; l++) { x.i[l] = 0.0f; x.f[l] = 0.0f; x.g[l] = 0.0f; x.o[l] = 0.0f; x.c[l] = 0.0f; }
         for (size_t q = 0; q < rows; q++) {
             const float *g0 = gates + (r0 + q) * 4 * H + rowH, *cp = cprev + (r0 + q) * ldcprev + rowH;
-            for (size_t k = 0; k < rem; k++) {
-                size_t l = q * rem + k;
-                x.i[l] = g0[k]; x.f[l] = g0[H + k]; x.g[l] = g0[2 * H + k]; x.o[l] = g0[3 * H + k]; x.c[l] = cp[k];
-            }
+            size_t l = q * rem;
+            copy_short(x.i + l, g0, rem); copy_short(x.f + l, g0 + H, rem); copy_short(x.g + l, g0 + 2 * H, rem);
+            copy_short(x.o + l, g0 + 3 * H, rem); copy_short(x.c + l, cp, rem);
         }
         lstm_math(&x, t_, m_);
         for (size_t q = 0; q < rows; q++) {
             float *g0 = gates + (r0 + q) * 4 * H + rowH;
             float *cr = c + (r0 + q) * ldc + rowH, *tr = tc + (r0 + q) * H + rowH, *mr = m + (r0 + q) * ldm + rowH;
-            for (size_t k = 0; k < rem; k++) {
-                size_t l = q * rem + k;
-                g0[k] = x.i[l]; g0[H + k] = x.f[l]; g0[2 * H + k] = x.g[l]; g0[3 * H + k] = x.o[l];
-                cr[k] = x.c[l]; tr[k] = t_[l]; mr[k] = m_[l];
-            }
+            size_t l = q * rem;
+            copy_short(g0, x.i + l, rem); copy_short(g0 + H, x.f + l, rem); copy_short(g0 + 2 * H, x.g + l, rem);
+            copy_short(g0 + 3 * H, x.o + l, rem); copy_short(cr, x.c + l, rem); copy_short(tr, t_ + l, rem);
+            copy_short(mr, m_ + l, rem);
         }
     }
 }

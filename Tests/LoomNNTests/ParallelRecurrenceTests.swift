@@ -127,6 +127,30 @@ struct ParallelRecurrenceTests {
         }
     }
 
+    /// Told that h0 is zero, the op skips the first step's product and that step's rows of the
+    /// W_hh gradient: every result equals the full computation (zeros add nothing), for padded
+    /// and packed streams in both directions.
+    @Test(arguments: [RecurrentKind.lstm, .gru, .rnn(.tanh)], [false, true])
+    func zeroInitialStateSkipsOnlyZeros(kind: RecurrentKind, reverse: Bool) {
+        let (I, H) = (5, 20)
+        for sizes in [[4, 4, 4, 4], [4, 3, 3, 1]] {
+            func run(skip: Bool) -> [Tensor?] {
+                let w = Self.weights(kind, I: I, H: H, seed: 12)
+                var g = Generator(seed: 13)
+                let x = Tensor.randn([sizes.reduce(0, +), I], generator: &g).requiringGrad()
+                let wo = Tensor.randn([sizes.reduce(0, +), H], generator: &g)
+                let r = FusedRecurrence.run(kind, data: x, batchSizes: sizes, reverse: reverse, h0: Tensor.zeros([4, H]),
+                                            c0: kind == .lstm ? Tensor.zeros([4, H]) : nil, weights: w, zeroInitialState: skip)
+                ((r.output * wo).sum() + r.h.sum()).backward()
+                return [r.output, r.h, r.c, x.grad] + w.tensors.map { $0?.grad }
+            }
+            let skipped = run(skip: true), full = run(skip: false)
+            for (i, (a, b)) in zip(skipped, full).enumerated() {
+                #expect(a?.scalars == b?.scalars, "\(kind.name) sizes \(sizes) reverse \(reverse): result \(i)")
+            }
+        }
+    }
+
     /// A packed batch (sequences ending at different steps) whose initial state needs no
     /// gradient — the last backward product is skipped — still gives every other gradient.
     @Test(arguments: [false, true])

@@ -17,10 +17,13 @@ enum FusedRecurrence {
     /// Shapes: data (N, I), h0 (B, H_out), c0 (B, H) for LSTM; B = batchSizes[0].
     /// Returns output (N, H_out), h_n (B, H_out) and c_n (B, H) for LSTM. With `batchFirstInput`
     /// (`batchFirstOutput`) the rows of data (output) are in batch-first order; both need a padded
-    /// stream (every batch size equal).
+    /// stream (every batch size equal). `zeroInitialState` says that h0 is all zeros (no state was
+    /// given): the first step's recurrent product, and its rows of the W_hh gradient, are then
+    /// skipped — they add only zeros.
     static func run(_ kind: RecurrentKind, data: Tensor, batchSizes: [Int], reverse: Bool,
                     h0: Tensor, c0: Tensor?, weights w: RecurrentWeights,
-                    batchFirstInput: Bool = false, batchFirstOutput: Bool = false) -> (output: Tensor, h: Tensor, c: Tensor?) {
+                    batchFirstInput: Bool = false, batchFirstOutput: Bool = false,
+                    zeroInitialState: Bool = false) -> (output: Tensor, h: Tensor, c: Tensor?) {
         let H = w.wHH.shape[0] / kind.gateCount
         let hOut = w.wHR?.shape[0] ?? H
         let B = batchSizes.first ?? 0
@@ -47,15 +50,15 @@ enum FusedRecurrence {
         let flat = Tensor(uninitialized: [shapes.reduce(0) { $0 + $1.reduce(1, *) }], dtype: dt)
         let forward = dt == .float32
             ? forwardPass(Float.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad,
-                          batchFirst: batchFirst, into: flat)
+                          batchFirst: batchFirst, zeroH0: zeroInitialState, into: flat)
             : forwardPass(Double.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad,
-                          batchFirst: batchFirst, into: flat)
+                          batchFirst: batchFirst, zeroH0: zeroInitialState, into: flat)
         let recorded = Tensor.record("\(kind.name)Backward", flat, inputs: present) { g in
             let grads = dt == .float32
                 ? backwardPass(Float.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B,
-                               h0: h0, c0: c0, batchFirst: batchFirst)
+                               h0: h0, c0: c0, zeroH0: zeroInitialState, batchFirst: batchFirst)
                 : backwardPass(Double.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B,
-                               h0: h0, c0: c0, batchFirst: batchFirst)
+                               h0: h0, c0: c0, zeroH0: zeroInitialState, batchFirst: batchFirst)
             var out: [Tensor?] = []
             for (input, grad) in zip(inputs, grads) where input != nil { out.append(input!.requiresGrad ? grad : nil) }
             return out
@@ -107,7 +110,7 @@ enum FusedRecurrence {
     private static func forwardPass<T: TensorScalar>(_: T.Type, _ kind: RecurrentKind, _ data: Tensor, _ batchSizes: [Int],
                                                      _ reverse: Bool, _ h0: Tensor, _ c0: Tensor?, _ w: RecurrentWeights,
                                                      H: Int, hOut: Int, save: Bool, batchFirst: BatchFirstRows?,
-                                                     into flat: Tensor) -> Saved {
+                                                     zeroH0: Bool, into flat: Tensor) -> Saved {
         let N = data.shape[0], I = data.shape[1], B = batchSizes.first ?? 0
         let timeMajorData = batchFirst?.input == true ? batchFirst!.toTimeMajor(T.self, data) : nil
         let data = timeMajorData ?? data
@@ -187,6 +190,8 @@ enum FusedRecurrence {
             let gates = px + off * G, out = po + off * hOut
             let scratchRow = save ? off : 0
             let hIn = uniform ? previous.map { po + $0 * hOut } ?? p(h0) : ph
+            // At the first step every active row starts from h0: with h0 = 0 the product is zero.
+            let zeroProduct = zeroH0 && processed == 0
             // After the step's product, each thread takes a block of rows through the point-wise
             // step and (packed streams) its bookkeeping: save h_{t-1} for backward, run the kernel,
             // move h_t into the running state (unless a projection still has to produce it).
@@ -210,7 +215,7 @@ enum FusedRecurrence {
                     cNew = pc
                 }
                 let tc = base + tanhCAt! + scratchRow * H
-                recurrentProduct(n: n, h: hIn, beta: 1, c: gates)
+                if !zeroProduct { recurrentProduct(n: n, h: hIn, beta: 1, c: gates) }
                 let pm = mAt.map { base + $0 + scratchRow * H } ?? out, ldm = mAt == nil ? hOut : H
                 rowsAfterProduct { a, count in
                     if !uniform { (cOld + a * H).update(from: pc + a * H, count: count * H) }
@@ -227,14 +232,18 @@ enum FusedRecurrence {
                 // hg = h·W_hhᵀ + b_hh: the product, then the step kernel adds the bias as it loads
                 // each block (the same sum as a separate pass, and kept for backward).
                 let phg = base + hgAt! + scratchRow * G
-                recurrentProduct(n: n, h: hIn, beta: 0, c: phg)
+                if zeroProduct {
+                    phg.update(repeating: 0, count: n * G)
+                } else {
+                    recurrentProduct(n: n, h: hIn, beta: 0, c: phg)
+                }
                 let pbhh = w.bHH.map(p)
                 rowsAfterProduct { a, count in
                     StepKernels.gruStep(gates + a * G, hg: phg + a * G, bhh: pbhh, hprev: hIn + a * hOut, ldhprev: hOut,
                                         h: out + a * hOut, ldh: hOut, n: count, H: H)
                 }
             case .rnn(let act):
-                recurrentProduct(n: n, h: hIn, beta: 1, c: gates)
+                if !zeroProduct { recurrentProduct(n: n, h: hIn, beta: 1, c: gates) }
                 rowsAfterProduct { a, count in
                     StepKernels.rnnStep(gates + a * G, ld: G, n: count, H: H, relu: act == .relu)
                     (out + a * hOut).update(from: gates + a * G, count: count * hOut)
@@ -269,7 +278,7 @@ enum FusedRecurrence {
     /// Returns gradients for [data, h0, c0, wIH, wHH, bIH, bHH, wHR] (nil where absent).
     private static func backwardPass<T: TensorScalar>(_: T.Type, _ kind: RecurrentKind, _ g: Tensor, _ s: Saved, _ data: Tensor,
                                                       _ batchSizes: [Int], _ reverse: Bool, _ w: RecurrentWeights,
-                                                      H: Int, hOut: Int, B: Int, h0: Tensor, c0: Tensor?,
+                                                      H: Int, hOut: Int, B: Int, h0: Tensor, c0: Tensor?, zeroH0: Bool,
                                                       batchFirst: BatchFirstRows?) -> [Tensor?] {
         let needsH0Grad = h0.requiresGrad
         let N = data.shape[0], I = data.shape[1]
@@ -402,9 +411,19 @@ enum FusedRecurrence {
         } else {
             BLAS.gemm(T.self, transA: true, transB: false, m: G, n: I, k: N, a: pdz, lda: G, b: p(data), ldb: I, c: p(dWih), ldc: I)
         }
+        // dW_hh = Σ_t dZ_tᵀ·h_{t-1}; with h0 = 0 the first step's rows (the first rows of the
+        // stream, or the last ones in reverse) add nothing and are left out.
+        var keepFrom = 0, keepTo = N
+        if zeroH0, let first = firstStep {
+            if offs[first] == 0 { keepFrom = batchSizes[first] } else { keepTo = offs[first] }
+        }
         let dWhh = Tensor(uninitialized: w.wHH.shape, dtype: dt)
-        BLAS.gemm(T.self, transA: true, transB: false, m: G, n: hOut, k: N, a: dHidden, lda: G, b: hPrevRows, ldb: hOut,
-                  c: p(dWhh), ldc: hOut)
+        if keepTo > keepFrom {
+            BLAS.gemm(T.self, transA: true, transB: false, m: G, n: hOut, k: keepTo - keepFrom, a: dHidden + keepFrom * G, lda: G,
+                      b: hPrevRows + keepFrom * hOut, ldb: hOut, c: p(dWhh), ldc: hOut)
+        } else {
+            p(dWhh).update(repeating: 0, count: G * hOut)
+        }
         var dX: Tensor? = nil
         if inputRequiresGrad {
             let d = Tensor(uninitialized: data.shape, dtype: dt)

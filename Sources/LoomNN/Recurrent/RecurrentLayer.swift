@@ -171,7 +171,8 @@ open class RecurrentLayer: Module {
                 let r = FusedRecurrence.run(kind, data: layerInput, batchSizes: batchSizes, reverse: direction == 1,
                                             h0: h0s[k], c0: c0s?[k], weights: weights[layer][direction],
                                             batchFirstInput: batchFirst && layer == 0,
-                                            batchFirstOutput: batchFirst && layer == numLayers - 1)
+                                            batchFirstOutput: batchFirst && layer == numLayers - 1,
+                                            zeroInitialState: h0 == nil)
                 outs.append(r.output)
                 hs.append(r.h)
                 if let c = r.c { cs.append(c) }

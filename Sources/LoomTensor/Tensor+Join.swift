@@ -47,8 +47,25 @@ extension Tensor {
             precondition(t.shape == tensors[0].shape,
                          "stack: expects each tensor to be equal size, but got \(tensors[0].shape) at entry 0 and \(t.shape) at entry \(k)")
         }
-        let d = tensors[0].normalizedDim(dim, inserting: true)
-        return cat(tensors.map { $0.unsqueeze(d) }, dim: d)
+        let first = tensors[0], count = tensors.count
+        for (k, t) in tensors.enumerated() where t.dtype != first.dtype {
+            preconditionFailure("stack: tensor \(k) is \(t.dtype), tensor 0 is \(first.dtype)")
+        }
+        let d = first.normalizedDim(dim, inserting: true)
+        // One op (not an unsqueeze per input and a cat): the pieces interleave in blocks of the
+        // trailing dimensions' size.
+        var outShape = first.shape
+        outShape.insert(count, at: d)
+        let y = Tensor(uninitialized: outShape, dtype: first.dtype)
+        let outer = first.shape[..<d].reduce(1, *), inner = first.shape[d...].reduce(1, *)
+        let bytes = first.dtype.byteSize
+        for (k, t) in tensors.enumerated() {
+            for a in 0..<outer {
+                (y.storage.raw + ((a * count + k) * inner) * bytes)
+                    .copyMemory(from: t.storage.raw + a * inner * bytes, byteCount: inner * bytes)
+            }
+        }
+        return record("StackBackward", y, inputs: tensors) { g in (0..<count).map { g.select(d, $0) } }
     }
 
     /// Splits into pieces of `size` along `dim` (the last may be smaller), like `torch.split`.

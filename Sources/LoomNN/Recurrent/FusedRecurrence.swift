@@ -48,17 +48,21 @@ enum FusedRecurrence {
         var shapes = [[N, hOut], [B, hOut]]
         if kind == .lstm { shapes.append([B, H]) }
         let flat = Tensor(uninitialized: [shapes.reduce(0) { $0 + $1.reduce(1, *) }], dtype: dt)
-        let forward = dt == .float32
-            ? forwardPass(Float.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad,
-                          batchFirst: batchFirst, zeroH0: zeroInitialState, into: flat)
-            : forwardPass(Double.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad,
-                          batchFirst: batchFirst, zeroH0: zeroInitialState, into: flat)
+        func forward<T: TensorScalar>(_: T.Type) -> Saved {
+            let ph = flat.storage.pointer(T.self) + N * hOut
+            return forwardPass(T.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad,
+                               batchFirst: batchFirst, zeroH0: zeroInitialState,
+                               into: Destination(output: flat, h: ph, c: kind == .lstm ? ph + B * hOut : nil))
+        }
+        let saved = dt == .float32 ? forward(Float.self) : forward(Double.self)
         let recorded = Tensor.record("\(kind.name)Backward", flat, inputs: present) { g in
-            let grads = dt == .float32
-                ? backwardPass(Float.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B,
-                               h0: h0, c0: c0, zeroH0: zeroInitialState, batchFirst: batchFirst)
-                : backwardPass(Double.self, kind, g, forward, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B,
-                               h0: h0, c0: c0, zeroH0: zeroInitialState, batchFirst: batchFirst)
+            func backward<T: TensorScalar>(_: T.Type) -> [Tensor?] {
+                let pg = g.storage.pointer(T.self)
+                return backwardPass(T.self, kind, Gradients(output: pg, h: pg + N * hOut, c: kind == .lstm ? pg + N * hOut + B * hOut : nil),
+                                    saved, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B, h0: h0, c0: c0,
+                                    zeroH0: zeroInitialState, needInputGrad: data.requiresGrad, batchFirst: batchFirst)
+            }
+            let grads = dt == .float32 ? backward(Float.self) : backward(Double.self)
             var out: [Tensor?] = []
             for (input, grad) in zip(inputs, grads) where input != nil { out.append(input!.requiresGrad ? grad : nil) }
             return out
@@ -98,6 +102,21 @@ enum FusedRecurrence {
         func allocate(_ dtype: DType) -> Tensor { Tensor(uninitialized: [Swift.max(total, 1)], dtype: dtype) }
     }
 
+    /// Where a forward pass writes: the output rows (N, H_out) at the start of `output`, h_n and
+    /// (LSTM) c_n at their own places.
+    struct Destination<T: TensorScalar> {
+        var output: Tensor
+        var h: UnsafeMutablePointer<T>
+        var c: UnsafeMutablePointer<T>?
+    }
+
+    /// The incoming gradients of a backward pass: output rows (N, H_out), h_n, c_n (LSTM).
+    struct Gradients<T: TensorScalar> {
+        var output: UnsafeMutablePointer<T>
+        var h: UnsafeMutablePointer<T>
+        var c: UnsafeMutablePointer<T>?
+    }
+
     static func stepOrder(_ T: Int, reverse: Bool) -> [Int] { reverse ? Array((0..<T).reversed()) : Array(0..<T) }
 
     static func offsets(_ batchSizes: [Int]) -> [Int] {
@@ -110,7 +129,7 @@ enum FusedRecurrence {
     private static func forwardPass<T: TensorScalar>(_: T.Type, _ kind: RecurrentKind, _ data: Tensor, _ batchSizes: [Int],
                                                      _ reverse: Bool, _ h0: Tensor, _ c0: Tensor?, _ w: RecurrentWeights,
                                                      H: Int, hOut: Int, save: Bool, batchFirst: BatchFirstRows?,
-                                                     zeroH0: Bool, into flat: Tensor) -> Saved {
+                                                     zeroH0: Bool, into result: Destination<T>) -> Saved {
         let N = data.shape[0], I = data.shape[1], B = batchSizes.first ?? 0
         let timeMajorData = batchFirst?.input == true ? batchFirst!.toTimeMajor(T.self, data) : nil
         let data = timeMajorData ?? data
@@ -149,8 +168,8 @@ enum FusedRecurrence {
         // c_n; full-batch steps copy h_n and c_n there at the end.
         // Batch-first output: the steps write time-major rows to a scratch, reordered at the end.
         let timeMajorOutput = batchFirst?.output == true ? Tensor(uninitialized: [N, hOut], dtype: dt) : nil
-        let ph = p(flat) + N * hOut, pc = ph + B * hOut
-        let po = timeMajorOutput.map(p) ?? p(flat)
+        let ph = result.h, pc = result.c ?? result.h
+        let po = timeMajorOutput.map(p) ?? p(result.output)
         ph.update(from: p(h0), count: B * hOut)
         if kind == .lstm, let c0 { pc.update(from: p(c0), count: B * H) }
         let offs = offsets(batchSizes)
@@ -256,9 +275,9 @@ enum FusedRecurrence {
             ph.update(from: po + previous * hOut, count: B * hOut)
             if let cLast { pc.update(from: cLast, count: B * H) }
         }
-        if let timeMajorOutput { batchFirst!.fromTimeMajor(T.self, p(timeMajorOutput), into: p(flat), width: hOut) }
+        if let timeMajorOutput { batchFirst!.fromTimeMajor(T.self, p(timeMajorOutput), into: p(result.output), width: hOut) }
         // Detached: the saved state must not hold the result tensor itself, whose node holds it.
-        return Saved(output: timeMajorOutput ?? flat.detach(), data: timeMajorData, oneHot: oneHot, scratch: scratch,
+        return Saved(output: timeMajorOutput ?? result.output.detach(), data: timeMajorData, oneHot: oneHot, scratch: scratch,
                      gates: gatesAt, hPrev: hPrevAt, c: cAt, uniform: uniform, tanhC: tanhCAt, m: mAt, hg: hgAt)
     }
 
@@ -276,25 +295,24 @@ enum FusedRecurrence {
     }
 
     /// Returns gradients for [data, h0, c0, wIH, wHH, bIH, bHH, wHR] (nil where absent).
-    private static func backwardPass<T: TensorScalar>(_: T.Type, _ kind: RecurrentKind, _ g: Tensor, _ s: Saved, _ data: Tensor,
+    private static func backwardPass<T: TensorScalar>(_: T.Type, _ kind: RecurrentKind, _ g: Gradients<T>, _ s: Saved, _ data: Tensor,
                                                       _ batchSizes: [Int], _ reverse: Bool, _ w: RecurrentWeights,
                                                       H: Int, hOut: Int, B: Int, h0: Tensor, c0: Tensor?, zeroH0: Bool,
+                                                      needInputGrad inputRequiresGrad: Bool,
                                                       batchFirst: BatchFirstRows?) -> [Tensor?] {
         let needsH0Grad = h0.requiresGrad
         let N = data.shape[0], I = data.shape[1]
         let G = kind.gateCount * H
         let dt = data.dtype
-        let inputRequiresGrad = data.requiresGrad
         let p = { (t: Tensor) in t.storage.pointer(T.self) }
-        let pg = p(g)
-        let timeMajorDOut = batchFirst?.output == true ? batchFirst!.toTimeMajor(T.self, pg, width: hOut) : nil
-        let dOut = timeMajorDOut.map(p) ?? pg       // (N, H_out), time-major
-        let dh = Tensor(zeros: [B, hOut], dtype: dt)
-        p(dh).update(from: pg + N * hOut, count: B * hOut)
+        let timeMajorDOut = batchFirst?.output == true ? batchFirst!.toTimeMajor(T.self, g.output, width: hOut) : nil
+        let dOut = timeMajorDOut.map(p) ?? g.output // (N, H_out), time-major
+        let dh = Tensor(uninitialized: [B, hOut], dtype: dt)
+        p(dh).update(from: g.h, count: B * hOut)
         var dc: Tensor? = nil
-        if kind == .lstm {
-            dc = Tensor(zeros: [B, H], dtype: dt)
-            p(dc!).update(from: pg + N * hOut + B * hOut, count: B * H)
+        if kind == .lstm, let gc = g.c {
+            dc = Tensor(uninitialized: [B, H], dtype: dt)
+            p(dc!).update(from: gc, count: B * H)
         }
         // Working arrays, carved from one tensor: dZ (input-side pre-activation gradients), GRU's
         // dHG, with a projection dHtot and dm (zeroed), GRU's incoming dh of one step, and for

@@ -164,6 +164,12 @@ open class RecurrentLayer: Module {
         }
         let h0s = perLayer(h0, width: outputHiddenSize)
         let c0s = kind == .lstm ? perLayer(c0, width: hiddenSize) : nil
+        if directions == 1 && numLayers > 1 && !(dropout > 0 && training) {
+            // Stacked unidirectional layers without dropout between them: one op for the stack.
+            return FusedRecurrence.runLayers(kind, data: data, batchSizes: batchSizes, h0: h0s, c0: c0s,
+                                             weights: weights.map { $0[0] }, batchFirstInput: batchFirst,
+                                             batchFirstOutput: batchFirst, zeroInitialState: h0 == nil)
+        }
         for layer in 0..<numLayers {
             var outs: [Tensor] = []
             for direction in 0..<directions {

@@ -1,0 +1,90 @@
+extension FusedRecurrence {
+    /// Several unidirectional layers as one autograd op: layer l's output rows feed layer l + 1
+    /// inside the op, every layer's final states are written straight into one result
+    /// [output (N, H_out) | h_n (L, B, H_out) | c_n (L, B, H)] (no stacking), and backward hands
+    /// each layer's input gradient to the layer below without graph nodes in between.
+    /// `h0`/`c0` hold one (B, H_out)/(B, H) state per layer; the other arguments are as in `run`.
+    static func runLayers(_ kind: RecurrentKind, data: Tensor, batchSizes: [Int], h0: [Tensor], c0: [Tensor]?,
+                          weights: [RecurrentWeights], batchFirstInput: Bool = false, batchFirstOutput: Bool = false,
+                          zeroInitialState: Bool = false) -> (output: Tensor, h: Tensor, c: Tensor?) {
+        let L = weights.count
+        precondition(L > 0 && h0.count == L && (kind != .lstm || c0?.count == L),
+                     "\(kind.name): expected \(L) initial states per kind of state, got \(h0.count) and \(c0?.count ?? 0)")
+        let H = weights[0].wHH.shape[0] / kind.gateCount
+        let hOut = weights[0].wHR?.shape[0] ?? H
+        let B = batchSizes.first ?? 0
+        let N = data.shape[0]
+        for l in 0..<L {
+            precondition(h0[l].rank == 2 && h0[l].shape[0] == B && h0[l].shape[1] == hOut,
+                         "\(kind.name): initial hidden state of layer \(l) must have shape \([B, hOut]), got \(h0[l].shape)")
+            if kind == .lstm {
+                precondition(c0![l].rank == 2 && c0![l].shape[0] == B && c0![l].shape[1] == H,
+                             "LSTM: initial cell state of layer \(l) must have shape \([B, H]), got \(c0![l].shape)")
+            }
+        }
+        // Inputs in the order the backward closure returns their gradients.
+        var inputs: [Tensor?] = [data] + h0.map { $0 }
+        if kind == .lstm { inputs += c0!.map { $0 } }
+        for w in weights { inputs += [w.wIH, w.wHH, w.bIH, w.bHH, w.wHR] }
+        let present = inputs.compactMap { $0 }
+        let needsGrad = GradMode.isEnabled && present.contains { $0.requiresGrad }
+        let dt = data.dtype
+        for t in present {
+            precondition(t.dtype == dt, "\(kind.name): all inputs and weights must have the same dtype; data is \(dt), found \(t.dtype)")
+        }
+        let hSize = L * B * hOut, cSize = kind == .lstm ? L * B * H : 0
+        let flat = Tensor(uninitialized: [N * hOut + hSize + cSize], dtype: dt)
+        func rows(_ l: Int) -> BatchFirstRows? {
+            BatchFirstRows(batchSizes: batchSizes, input: batchFirstInput && l == 0, output: batchFirstOutput && l == L - 1)
+        }
+        // Forward, layer by layer: below the top, each layer's output rows go to their own buffer,
+        // which the next layer reads as its input (outside the graph).
+        var saved: [Saved] = [], layerInputs: [Tensor] = []
+        func forward<T: TensorScalar>(_: T.Type) {
+            let base = flat.storage.pointer(T.self)
+            var input = data
+            for l in 0..<L {
+                let output = l == L - 1 ? flat : Tensor(uninitialized: [N, hOut], dtype: dt)
+                let destination = Destination<T>(output: output, h: base + N * hOut + l * B * hOut,
+                                                 c: kind == .lstm ? base + N * hOut + hSize + l * B * H : nil)
+                saved.append(forwardPass(T.self, kind, input, batchSizes, false, h0[l], c0?[l], weights[l], H: H, hOut: hOut,
+                                         save: needsGrad, batchFirst: rows(l), zeroH0: zeroInitialState, into: destination))
+                layerInputs.append(input)
+                input = output
+            }
+        }
+        if dt == .float32 { forward(Float.self) } else { forward(Double.self) }
+        let recorded = Tensor.record("\(kind.name)Backward", flat, inputs: present) { g in
+            func backward<T: TensorScalar>(_: T.Type) -> [Tensor?] {
+                let pg = g.storage.pointer(T.self)
+                var dData: Tensor? = nil, dh: [Tensor?] = Array(repeating: nil, count: L), dc = dh
+                var dWeights: [[Tensor?]] = Array(repeating: [], count: L)
+                // The top layer's output gradient is the op's; below, the input gradient of the layer above.
+                var fromAbove: Tensor? = nil
+                for l in (0..<L).reversed() {
+                    let r = withExtendedLifetime(fromAbove) { () -> [Tensor?] in
+                        let incoming = Gradients<T>(output: fromAbove?.storage.pointer(T.self) ?? pg, h: pg + N * hOut + l * B * hOut,
+                                                    c: kind == .lstm ? pg + N * hOut + hSize + l * B * H : nil)
+                        return backwardPass(T.self, kind, incoming, saved[l], layerInputs[l], batchSizes, false, weights[l],
+                                            H: H, hOut: hOut, B: B, h0: h0[l], c0: c0?[l], zeroH0: zeroInitialState,
+                                            needInputGrad: l > 0 || data.requiresGrad, batchFirst: rows(l))
+                    }
+                    dh[l] = r[1]; dc[l] = r[2]; dWeights[l] = Array(r[3...])
+                    if l > 0 { fromAbove = r[0] } else { dData = r[0] }
+                }
+                var all: [Tensor?] = [dData] + dh
+                if kind == .lstm { all += dc }
+                for l in 0..<L { all += dWeights[l] }
+                return all
+            }
+            let grads = dt == .float32 ? backward(Float.self) : backward(Double.self)
+            var out: [Tensor?] = []
+            for (input, grad) in zip(inputs, grads) where input != nil { out.append(input!.requiresGrad ? grad : nil) }
+            return out
+        }
+        var shapes = [[N, hOut], [L, B, hOut]]
+        if kind == .lstm { shapes.append([L, B, H]) }
+        let pieces = recorded.windows(shapes)
+        return (pieces[0], pieces[1], kind == .lstm ? pieces[2] : nil)
+    }
+}

@@ -30,6 +30,12 @@ public enum GradMode {
 
     /// True unless inside ``withNoGrad(_:)``.
     public static var isEnabled: Bool { enabled }
+
+    @TaskLocal static var retaining = false
+
+    /// During a backward pass: whether it was asked to keep the graph (`retainGraph: true`). A
+    /// node's backward that will not run again may free what it saved as soon as it is done.
+    public static var isRetainingGraph: Bool { retaining }
 }
 
 /// Runs `body` without recording operations for autograd (PyTorch's `torch.no_grad()`).
@@ -75,7 +81,7 @@ extension Tensor {
                          "backward(): grad can be implicitly created only for scalar outputs; this tensor has shape \(shape), pass a gradient of that shape")
             seed = Tensor.ones(shape, dtype: dtype)
         }
-        withNoGrad { runBackward(seed: seed, retainGraph: retainGraph) }
+        withNoGrad { GradMode.$retaining.withValue(retainGraph) { runBackward(seed: seed, retainGraph: retainGraph) } }
     }
 
     private func runBackward(seed: Tensor, retainGraph: Bool) {

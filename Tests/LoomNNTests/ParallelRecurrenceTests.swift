@@ -151,6 +151,22 @@ struct ParallelRecurrenceTests {
         }
     }
 
+    /// Stacked layers run as one op that frees each layer's saved state once its backward has run
+    /// — unless the graph is retained: a second backward then gives the same gradients again.
+    @Test func stackedLayersBackwardTwiceWithRetainedGraph() {
+        let lstm = LSTM(inputSize: 3, hiddenSize: 5, numLayers: 3)
+        let x = Tensor.randn([4, 2, 3])
+        let out = lstm(x).0
+        let loss = (out * out).sum()
+        loss.backward(retainGraph: true)
+        let first = lstm.parameters().map { $0.grad!.scalars }
+        loss.backward()
+        for (p, once) in zip(lstm.parameters(), first) {
+            let twice = p.grad!.scalars
+            #expect(zip(twice, once).allSatisfy { abs($0 - 2 * $1) <= 1e-6 * Swift.max(1, abs($0)) })
+        }
+    }
+
     /// A packed batch (sequences ending at different steps) whose initial state needs no
     /// gradient — the last backward product is skipped — still gives every other gradient.
     @Test(arguments: [false, true])

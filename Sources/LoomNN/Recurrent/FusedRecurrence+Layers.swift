@@ -39,7 +39,8 @@ extension FusedRecurrence {
         }
         // Forward, layer by layer: below the top, each layer's output rows go to their own buffer,
         // which the next layer reads as its input (outside the graph).
-        var saved: [Saved] = [], layerInputs: [Tensor] = []
+        // Optional so that each layer's saved state can go as soon as its backward has run.
+        var saved: [Saved?] = [], layerInputs: [Tensor] = []
         func forward<T: TensorScalar>(_: T.Type) {
             let base = flat.storage.pointer(T.self)
             var input = data
@@ -47,9 +48,10 @@ extension FusedRecurrence {
                 let output = l == L - 1 ? flat : Tensor(uninitialized: [N, hOut], dtype: dt)
                 let destination = Destination<T>(output: output, h: base + N * hOut + l * B * hOut,
                                                  c: kind == .lstm ? base + N * hOut + hSize + l * B * H : nil)
-                saved.append(forwardPass(T.self, kind, input, batchSizes, false, h0[l], c0?[l], weights[l], H: H, hOut: hOut,
-                                         save: needsGrad, batchFirst: rows(l), zeroH0: zeroInitialState, into: destination))
-                layerInputs.append(input)
+                let s = forwardPass(T.self, kind, input, batchSizes, false, h0[l], c0?[l], weights[l], H: H, hOut: hOut,
+                                    save: needsGrad, batchFirst: rows(l), zeroH0: zeroInitialState, into: destination)
+                saved.append(needsGrad ? s : nil)    // without a backward, each layer's scratch goes right away
+                if needsGrad { layerInputs.append(input) }
                 input = output
             }
         }
@@ -65,11 +67,14 @@ extension FusedRecurrence {
                     let r = withExtendedLifetime(fromAbove) { () -> [Tensor?] in
                         let incoming = Gradients<T>(output: fromAbove?.storage.pointer(T.self) ?? pg, h: pg + N * hOut + l * B * hOut,
                                                     c: kind == .lstm ? pg + N * hOut + hSize + l * B * H : nil)
-                        return backwardPass(T.self, kind, incoming, saved[l], layerInputs[l], batchSizes, false, weights[l],
+                        return backwardPass(T.self, kind, incoming, saved[l]!, layerInputs[l], batchSizes, false, weights[l],
                                             H: H, hOut: hOut, B: B, h0: h0[l], c0: c0?[l], zeroH0: zeroInitialState,
                                             needInputGrad: l > 0 || data.requiresGrad, batchFirst: rows(l))
                     }
                     dh[l] = r[1]; dc[l] = r[2]; dWeights[l] = Array(r[3...])
+                    // Unless the graph is kept for another backward, this layer's saved state (gates,
+                    // cells: the bulk of the memory) is not needed while the layers below run.
+                    if !GradMode.isRetainingGraph { saved[l] = nil }
                     if l > 0 { fromAbove = r[0] } else { dData = r[0] }
                 }
                 var all: [Tensor?] = [dData] + dh

@@ -9,6 +9,7 @@ package final class PackedMatrix {
     /// The packed operand is k × n.
     package let k: Int, n: Int
     private let storage: UnsafeMutablePointer<Float>
+    private let byteCount: Int
 
     /// Whether this CPU has the packed kernels (x86-64 with AVX2+FMA or AVX-512); else use BLAS.
     package static let isSupported = loom_packed_gemm_supported() != 0
@@ -19,8 +20,10 @@ package final class PackedMatrix {
         self.k = k
         self.n = n
         let count = loom_packed_size(k, n)
-        storage = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count) * 4, alignment: 64)
-            .bindMemory(to: Float.self, capacity: Swift.max(1, count))
+        // From the buffer pool: recurrent layers pack W_hh on every forward and backward pass, and
+        // a fresh multi-kilobyte malloc each time also made glibc consolidate its free lists.
+        byteCount = Swift.max(1, count) * 4
+        storage = BufferPool.allocate(byteCount: byteCount).bindMemory(to: Float.self, capacity: Swift.max(1, count))
         // Panels are independent: large weights are packed by all threads, a block of panels each.
         let panel = Int(LOOM_PANEL), panels = (n + panel - 1) / panel
         let parts = Swift.max(1, Swift.min(Parallel.width, panels, k * n / 65_536))
@@ -32,7 +35,7 @@ package final class PackedMatrix {
         }
     }
 
-    deinit { storage.deallocate() }
+    deinit { BufferPool.release(UnsafeMutableRawPointer(storage), byteCount: byteCount) }
 
     /// C (m × n, leading dimension ldc) = op(A) · self, or C += it when `accumulate`, where op(A)
     /// is A (m × k, row-major, leading dimension lda) or, with `transA`, the transpose of a

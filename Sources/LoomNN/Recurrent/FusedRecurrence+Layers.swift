@@ -22,10 +22,16 @@ extension FusedRecurrence {
                              "LSTM: initial cell state of layer \(l) must have shape \([B, H]), got \(c0![l].shape)")
             }
         }
-        // Inputs in the order the backward closure returns their gradients.
-        var inputs: [Tensor?] = [data] + h0.map { $0 }
-        if kind == .lstm { inputs += c0!.map { $0 } }
-        for w in weights { inputs += [w.wIH, w.wHH, w.bIH, w.bHH, w.wHR] }
+        // Inputs in the order the backward closure returns their gradients (arrays sized up front:
+        // a small model's step is short enough for reallocations to show).
+        var inputs: [Tensor?] = []
+        inputs.reserveCapacity(1 + 2 * L + 5 * L)
+        inputs.append(data)
+        for t in h0 { inputs.append(t) }
+        if kind == .lstm { for t in c0! { inputs.append(t) } }
+        for w in weights {
+            inputs.append(w.wIH); inputs.append(w.wHH); inputs.append(w.bIH); inputs.append(w.bHH); inputs.append(w.wHR)
+        }
         let present = inputs.compactMap { $0 }
         let needsGrad = GradMode.isEnabled && present.contains { $0.requiresGrad }
         let dt = data.dtype
@@ -41,6 +47,8 @@ extension FusedRecurrence {
         // which the next layer reads as its input (outside the graph).
         // Optional so that each layer's saved state can go as soon as its backward has run.
         var saved: [Saved?] = [], layerInputs: [Tensor] = []
+        saved.reserveCapacity(L)
+        layerInputs.reserveCapacity(L)
         func forward<T: TensorScalar>(_: T.Type) {
             let base = flat.storage.pointer(T.self)
             var input = data
@@ -59,8 +67,10 @@ extension FusedRecurrence {
         let recorded = Tensor.record("\(kind.name)Backward", flat, inputs: present) { g in
             func backward<T: TensorScalar>(_: T.Type) -> [Tensor?] {
                 let pg = g.storage.pointer(T.self)
-                var dData: Tensor? = nil, dh: [Tensor?] = Array(repeating: nil, count: L), dc = dh
-                var dWeights: [[Tensor?]] = Array(repeating: [], count: L)
+                // Gradients in the order of `inputs`: data, h0 of each layer, c0 of each layer, then
+                // the five weights of each layer.
+                let hAt = 1, cAt = 1 + L, wAt = kind == .lstm ? 1 + 2 * L : 1 + L
+                var all = [Tensor?](repeating: nil, count: wAt + 5 * L)
                 // The top layer's output gradient is the op's; below, the input gradient of the layer above.
                 var fromAbove: Tensor? = nil
                 for l in (0..<L).reversed() {
@@ -71,15 +81,14 @@ extension FusedRecurrence {
                                             H: H, hOut: hOut, B: B, h0: h0[l], c0: c0?[l], zeroH0: zeroInitialState,
                                             needInputGrad: l > 0 || data.requiresGrad, batchFirst: rows(l))
                     }
-                    dh[l] = r[1]; dc[l] = r[2]; dWeights[l] = Array(r[3...])
+                    all[hAt + l] = r[1]
+                    if kind == .lstm { all[cAt + l] = r[2] }
+                    for k in 0..<5 { all[wAt + 5 * l + k] = r[3 + k] }
                     // Unless the graph is kept for another backward, this layer's saved state (gates,
                     // cells: the bulk of the memory) is not needed while the layers below run.
                     if !GradMode.isRetainingGraph { saved[l] = nil }
-                    if l > 0 { fromAbove = r[0] } else { dData = r[0] }
+                    if l > 0 { fromAbove = r[0] } else { all[0] = r[0] }
                 }
-                var all: [Tensor?] = [dData] + dh
-                if kind == .lstm { all += dc }
-                for l in 0..<L { all += dWeights[l] }
                 return all
             }
             let grads = dt == .float32 ? backward(Float.self) : backward(Double.self)

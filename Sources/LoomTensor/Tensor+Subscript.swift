@@ -48,6 +48,7 @@ extension Tensor {
 
     /// Applies a list of indices, one per leading dimension (`.ellipsis` expands).
     public func index(_ indices: [TensorIndex]) -> Tensor {
+        if let simple = indexWithoutSlices(indices) { return simple }
         let consuming = indices.filter { if case .insertAxis = $0 { return false }; if case .rest = $0 { return false }; return true }.count
         precondition(consuming <= rank, "too many indices (\(consuming)) for a tensor of shape \(shape)")
         precondition(indices.filter { if case .rest = $0 { return true }; return false }.count <= 1,
@@ -95,6 +96,41 @@ extension Tensor {
         while dim < rank {
             outShape.append(shape[dim]); outStrides.append(st[dim]); dim += 1
         }
+        return gathered(shape: outShape, strides: outStrides, offset: offset, name: "IndexBackward")
+    }
+}
+
+extension Tensor {
+    /// The common case of `index` — only whole dimensions and positions, e.g. `out[.all, -1, .all]`
+    /// — in one pass without intermediate index lists; nil for anything else.
+    private func indexWithoutSlices(_ indices: [TensorIndex]) -> Tensor? {
+        guard indices.count <= rank else { return nil }
+        var outShape: [Int] = [], outStrides: [Int] = []
+        outShape.reserveCapacity(rank)
+        outStrides.reserveCapacity(rank)
+        var offset = 0, elementStride = 1
+        // Strides from the last dimension back; dimensions past the indices are kept whole.
+        for dim in stride(from: rank - 1, through: 0, by: -1) {
+            let n = shape[dim]
+            if dim < indices.count {
+                switch indices[dim] {
+                case .full:
+                    outShape.append(n); outStrides.append(elementStride)
+                case .position(let i):
+                    let j = i < 0 ? i + n : i
+                    precondition(j >= 0 && j < n,
+                                 "index \(i) is out of bounds for dimension \(dim) with size \(n) (shape \(shape))")
+                    offset += j * elementStride
+                default:
+                    return nil
+                }
+            } else {
+                outShape.append(n); outStrides.append(elementStride)
+            }
+            elementStride *= n
+        }
+        outShape.reverse()
+        outStrides.reverse()
         return gathered(shape: outShape, strides: outStrides, offset: offset, name: "IndexBackward")
     }
 }

@@ -13,9 +13,9 @@ import CLoomKernels
 ///
 /// State per parameter: `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (v̂, AMSGrad only).
 public class Adam: Optimizer {
-    public var betas: (Double, Double)
-    public var eps: Double
-    public var amsgrad: Bool
+    @exclusivity(unchecked) public var betas: (Double, Double)
+    @exclusivity(unchecked) public var eps: Double
+    @exclusivity(unchecked) public var amsgrad: Bool
     /// True for AdamW: weight decay shrinks θ by (1 − γλ) instead of adding λθ to g.
     let decoupledWeightDecay: Bool
 

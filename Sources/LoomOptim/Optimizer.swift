@@ -17,7 +17,7 @@ open class Optimizer {
     public let defaultWeightDecay: Double
 
     /// State per group and parameter, parallel to `paramGroups`.
-    var states: [[ParamState?]] = []
+    @exclusivity(unchecked) var states: [[ParamState?]] = []
     /// The parameter identities `states` was built for.
     private var stateOwners: [[ObjectIdentifier]] = []
 

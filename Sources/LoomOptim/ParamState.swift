@@ -3,9 +3,9 @@
 /// (``Optimizer/stateNames``). A buffer is nil until the optimizer first needs it.
 public final class ParamState {
     /// Number of updates applied to this parameter (PyTorch's `state["step"]`).
-    public var step: Int = 0
+    @exclusivity(unchecked) public var step: Int = 0
     /// Buffers by slot; names in ``Optimizer/stateNames`` (`exp_avg`, `momentum_buffer`, …).
-    public var buffers: [Tensor?]
+    @exclusivity(unchecked) public var buffers: [Tensor?]
 
     init(slots: Int) {
         buffers = [Tensor?](repeating: nil, count: slots)

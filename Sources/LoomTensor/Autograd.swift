@@ -8,8 +8,8 @@
 public final class GradNode {
     /// Op name, for error messages and debugging (`MulBackward`).
     public let name: String
-    var inputs: [Tensor]
-    var backward: ((Tensor) -> [Tensor?])?
+    @exclusivity(unchecked) var inputs: [Tensor]
+    @exclusivity(unchecked) var backward: ((Tensor) -> [Tensor?])?
 
     init(name: String, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
         self.name = name
@@ -81,7 +81,14 @@ extension Tensor {
                          "backward(): grad can be implicitly created only for scalar outputs; this tensor has shape \(shape), pass a gradient of that shape")
             seed = Tensor.ones(shape, dtype: dtype)
         }
-        withNoGrad { GradMode.$retaining.withValue(retainGraph) { runBackward(seed: seed, retainGraph: retainGraph) } }
+        withNoGrad {
+            // `retaining` is false unless set (pushing a task-local value has a cost per call).
+            if retainGraph {
+                GradMode.$retaining.withValue(true) { runBackward(seed: seed, retainGraph: true) }
+            } else {
+                runBackward(seed: seed, retainGraph: false)
+            }
+        }
     }
 
     private func runBackward(seed: Tensor, retainGraph: Bool) {

@@ -12,19 +12,23 @@ struct OneHotRows {
     /// nil unless each of the `rows` rows (width `cols`) of x has exactly one nonzero, equal to 1.
     /// Stops at the first row that is not one-hot, so dense inputs cost a few elements.
     init?<T: TensorScalar>(_ x: UnsafeMutablePointer<T>, rows: Int, cols: Int) {
-        guard rows > 0, cols > 1 else { return nil }
+        guard rows > 0, cols > 1, OneHotRows.hotColumn(x, cols) != nil else { return nil }   // no array for dense input
         var columns = [Int32](repeating: 0, count: rows)
         for r in 0..<rows {
-            let row = x + r * cols
-            var hot = -1
-            for k in 0..<cols where row[k] != 0 {
-                guard row[k] == 1, hot < 0 else { return nil }
-                hot = k
-            }
-            guard hot >= 0 else { return nil }
+            guard let hot = OneHotRows.hotColumn(x + r * cols, cols) else { return nil }
             columns[r] = Int32(hot)
         }
         self.columns = columns
+    }
+
+    /// The column of a one-hot row of width `cols`, else nil.
+    private static func hotColumn<T: TensorScalar>(_ row: UnsafeMutablePointer<T>, _ cols: Int) -> Int? {
+        var hot = -1
+        for k in 0..<cols where row[k] != 0 {
+            guard row[k] == 1, hot < 0 else { return nil }
+            hot = k
+        }
+        return hot >= 0 ? hot : nil
     }
 
     /// out[r, :] = w[:, columns[r]] for w (G × I), out (rows × G).

@@ -36,8 +36,7 @@ extension FusedRecurrence {
         let pdm = dmAt.map { wbase + $0 }
         pdm?.update(repeating: 0, count: B * H)
         let sbase = p(s.scratch)
-        let offs = offsets(batchSizes)
-        let order = stepOrder(batchSizes.count, reverse: reverse)
+        let offs = s.offsets, order = s.order        // as the forward pass computed them
         // Uniform batches kept no copies of h_{t-1} and c_{t-1}: they are the rows of the step
         // processed before (h0 and c0 for the first). h_{t-1} of all steps, contiguous for the
         // weight gradient, is gathered here once.

@@ -46,7 +46,7 @@ extension FusedRecurrence {
         let po = timeMajorOutput.map(p) ?? p(result.output)
         ph.update(from: p(h0), count: B * hOut)
         if kind == .lstm, let c0 { pc.update(from: p(c0), count: B * H) }
-        let offs = offsets(batchSizes)
+        let offs = offsets(batchSizes), order = stepOrder(batchSizes.count, reverse: reverse)
         // The per-step product h·W_hhᵀ. For small products OpenBLAS has direct (unpacked)
         // kernels, but only for some layouts: a row-major X·Wᵀ maps to its "TN" case, which it
         // refuses when the output has more than 1200 elements, and then packs both operands on
@@ -77,7 +77,7 @@ extension FusedRecurrence {
         var previous: Int? = nil                     // output row offset of the step processed last
         var cLast: UnsafeMutablePointer<T>? = nil    // uniform LSTM: that step's c rows
         var processed = 0
-        for t in stepOrder(batchSizes.count, reverse: reverse) {
+        for t in order {
             let n = batchSizes[t], off = offs[t]
             if n == 0 { continue }
             let gates = px + off * G, out = po + off * hOut
@@ -152,6 +152,7 @@ extension FusedRecurrence {
         if let timeMajorOutput { batchFirst!.fromTimeMajor(T.self, p(timeMajorOutput), into: p(result.output), width: hOut) }
         // Detached: the saved state must not hold the result tensor itself, whose node holds it.
         return Saved(output: timeMajorOutput ?? result.output.detach(), data: timeMajorData, oneHot: oneHot, scratch: scratch,
-                     gates: gatesAt, hPrev: hPrevAt, c: cAt, uniform: uniform, tanhC: tanhCAt, m: mAt, hg: hgAt)
+                     gates: gatesAt, hPrev: hPrevAt, c: cAt, uniform: uniform, tanhC: tanhCAt, m: mAt, hg: hgAt,
+                     offsets: offs, order: order)
     }
 }

@@ -86,6 +86,8 @@ enum FusedRecurrence {
         var tanhC: Int?           // (N, H) LSTM
         var m: Int?               // (N, H) LSTM with projection: o·tanh(c)
         var hg: Int?              // (N, 3H) GRU: h·W_hhᵀ + b_hh
+        var offsets: [Int]        // first row of each step
+        var order: [Int]          // steps in processing order
     }
 
     /// Offsets of several arrays carved from one scratch tensor: one allocation per pass instead

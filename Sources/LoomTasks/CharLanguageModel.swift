@@ -80,52 +80,39 @@ public final class CharLanguageModel {
         let configJSON = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
         let loop = CheckpointedLoop(policy: checkpointing, model: model, optimizer: optimizer, configJSON: configJSON)
         return try withSeed(config.seed &+ 2) {
-            let restored = try loop.restore(generatorNames: ["loader"])
-            if let g = restored.generators["loader"] { loader.generator = g }
-            var history = restored.history
-            model.train()
-            try Denormals.flushingToZero {
-                var epoch = restored.epoch
-                while epoch < config.epochs {
-                    epoch += 1
-                    let start = DispatchTime.now().uptimeNanoseconds
-                    let loaderState = loader.generator
-                    var state: RecurrentState? = nil
-                    var totalLoss = 0.0, tokens = 0, step = 0
-                    for (x, y) in loader {
-                        try loop.stopIfInterrupted(epoch: epoch, loaderAtEpochStart: loaderState, history: history)
-                        step += 1
-                        // Sequential batches continue the text: keep the state, cut the graph.
-                        if state == nil || config.sampling == .random {
-                            state = model.beginState(batchSize: x.shape[0])
-                        } else {
-                            state = state!.detached()
-                        }
-                        let (logits, next) = model(x, state: state!)
-                        state = next
-                        let target = y.transpose(0, 1).reshape([-1])
-                        let loss = crossEntropy(logits, target)
-                        let value = loss.doubleItem()
-                        guard value.isFinite else { throw CharLMError.nonFiniteLoss(epoch: epoch, step: step) }
-                        optimizer.zeroGrad()
-                        loss.backward()
-                        clipGradNorm(parameters, maxNorm: config.clipNorm)
-                        optimizer.step()
-                        totalLoss += value * Double(target.count)
-                        tokens += target.count
+            var tokens = 0                          // of the epoch just trained, for its report
+            return try loop.runEpochs(config.epochs, loader: loader, generator: \.generator, trainEpoch: { epoch, loaderState, history in
+                var state: RecurrentState? = nil
+                var totalLoss = 0.0, step = 0
+                tokens = 0
+                for (x, y) in loader {
+                    try loop.stopIfInterrupted(epoch: epoch, loaderAtEpochStart: loaderState, history: history)
+                    step += 1
+                    // Sequential batches continue the text: keep the state, cut the graph.
+                    if state == nil || config.sampling == .random {
+                        state = model.beginState(batchSize: x.shape[0])
+                    } else {
+                        state = state!.detached()
                     }
-                    let perplexity = Foundation.exp(totalLoss / Double(max(tokens, 1)))
-                    guard parameters.allSatisfy(\.allFinite) else { throw CharLMError.nonFiniteWeights(epoch: epoch) }
-                    history.append(perplexity)
-                    try loop.saveIfDue(epoch: epoch, generators: loader.generator.map { ["loader": $0] } ?? [:], history: history)
-                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                    let report = PerplexityReport(epoch: epoch, epochs: config.epochs, perplexity: perplexity,
-                                                  tokensPerSecond: Double(tokens) / max(seconds, 1e-9))
-                    if let onEpoch, !onEpoch(report) { break }
+                    let (logits, next) = model(x, state: state!)
+                    state = next
+                    let target = y.transpose(0, 1).reshape([-1])
+                    let loss = crossEntropy(logits, target)
+                    let value = loss.doubleItem()
+                    guard value.isFinite else { throw CharLMError.nonFiniteLoss(epoch: epoch, step: step) }
+                    optimizer.zeroGrad()
+                    loss.backward()
+                    clipGradNorm(parameters, maxNorm: config.clipNorm)
+                    optimizer.step()
+                    totalLoss += value * Double(target.count)
+                    tokens += target.count
                 }
-            }
-            model.eval()
-            return history
+                guard parameters.allSatisfy(\.allFinite) else { throw CharLMError.nonFiniteWeights(epoch: epoch) }
+                return Foundation.exp(totalLoss / Double(max(tokens, 1)))
+            }, report: { epoch, history, seconds in
+                onEpoch?(PerplexityReport(epoch: epoch, epochs: config.epochs, perplexity: history.last!,
+                                          tokensPerSecond: Double(tokens) / max(seconds, 1e-9))) ?? true
+            })
         }
     }
 

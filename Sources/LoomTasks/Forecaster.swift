@@ -135,42 +135,32 @@ public final class Forecaster {
         let configJSON = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
         let loop = CheckpointedLoop(policy: checkpointing, model: model, optimizer: optimizer, configJSON: configJSON)
         // Training draws (dropout) come from a generator of its own; a checkpoint saves and
-        // restores that one.
-        try withSeed(config.seed &+ 1) {
-            let restored = try loop.restore(generatorNames: ["loader"])
-            if let g = restored.generators["loader"] { loader.generator = g }
-            losses = restored.history
-            model.train()
-            try Denormals.flushingToZero {
-                var epoch = restored.epoch
-                while epoch < config.epochs {
-                    epoch += 1
-                    let start = DispatchTime.now().uptimeNanoseconds
-                    let loaderState = loader.generator
-                    var total = 0.0, steps = 0
-                    for (bx, by) in loader {
-                        try loop.stopIfInterrupted(epoch: epoch, loaderAtEpochStart: loaderState, history: losses)
-                        optimizer.zeroGrad()
-                        let loss = mseLoss(model(bx), by)
-                        let value = loss.doubleItem()
-                        guard value.isFinite else { throw ForecastError.nonFiniteLoss(epoch: epoch, step: steps + 1) }
-                        loss.backward()
-                        if let clip = config.clipNorm { clipGradNorm(parameters, maxNorm: clip) }
-                        optimizer.step()
-                        total += value
-                        steps += 1
-                    }
-                    let mean = total / Double(max(steps, 1))
-                    // A non-finite gradient with a finite loss shows up in the weights: never checkpoint those.
-                    guard parameters.allSatisfy(\.allFinite) else { throw ForecastError.nonFiniteWeights(epoch: epoch) }
-                    losses.append(mean)
-                    try loop.saveIfDue(epoch: epoch, generators: loader.generator.map { ["loader": $0] } ?? [:], history: losses)
-                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                    if let onEpoch, !onEpoch(EpochReport(epoch: epoch, epochs: config.epochs, loss: mean, seconds: seconds)) { break }
+        // restores that one. `losses` follows the history as it grows (also when training stops
+        // with an error).
+        losses = try withSeed(config.seed &+ 1) {
+            try loop.runEpochs(config.epochs, loader: loader, generator: \.generator, trainEpoch: { epoch, loaderState, history in
+                losses = history
+                var total = 0.0, steps = 0
+                for (bx, by) in loader {
+                    try loop.stopIfInterrupted(epoch: epoch, loaderAtEpochStart: loaderState, history: history)
+                    optimizer.zeroGrad()
+                    let loss = mseLoss(model(bx), by)
+                    let value = loss.doubleItem()
+                    guard value.isFinite else { throw ForecastError.nonFiniteLoss(epoch: epoch, step: steps + 1) }
+                    loss.backward()
+                    if let clip = config.clipNorm { clipGradNorm(parameters, maxNorm: clip) }
+                    optimizer.step()
+                    total += value
+                    steps += 1
                 }
-            }
+                // A non-finite gradient with a finite loss shows up in the weights: never checkpoint those.
+                guard parameters.allSatisfy(\.allFinite) else { throw ForecastError.nonFiniteWeights(epoch: epoch) }
+                return total / Double(max(steps, 1))
+            }, report: { epoch, history, seconds in
+                losses = history
+                return onEpoch?(EpochReport(epoch: epoch, epochs: config.epochs, loss: history.last!, seconds: seconds)) ?? true
+            })
         }
-        model.eval()
         return losses
     }
 

@@ -102,4 +102,34 @@ struct CheckpointedLoop {
         guard let policy, epoch % policy.every == 0 else { return }
         try save(epoch: epoch, generators: generators, history: history)
     }
+
+    /// The epoch loop of the trainers: restores a checkpoint (the loader's generator and the
+    /// history), then trains epochs `restored + 1 … epochs` in training mode with subnormals
+    /// flushed. `trainEpoch(epoch, loaderAtEpochStart, history)` runs one epoch (calling
+    /// `stopIfInterrupted` per step and checking the weights) and returns its value (mean loss,
+    /// perplexity), which joins the history before a due checkpoint is saved; then
+    /// `report(epoch, history, seconds)` returns whether to go on. Leaves the model in evaluation
+    /// mode and returns the history.
+    func runEpochs<Loader: AnyObject>(_ epochs: Int, loader: Loader, generator: ReferenceWritableKeyPath<Loader, Generator?>,
+                                      trainEpoch: (Int, Generator?, [Double]) throws -> Double,
+                                      report: (Int, [Double], Double) -> Bool) throws -> [Double] {
+        let restored = try restore(generatorNames: ["loader"])
+        if let g = restored.generators["loader"] { loader[keyPath: generator] = g }
+        var history = restored.history
+        model.train()
+        try Denormals.flushingToZero {
+            var epoch = restored.epoch
+            while epoch < epochs {
+                epoch += 1
+                let start = DispatchTime.now().uptimeNanoseconds
+                let value = try trainEpoch(epoch, loader[keyPath: generator], history)
+                history.append(value)
+                try saveIfDue(epoch: epoch, generators: loader[keyPath: generator].map { ["loader": $0] } ?? [:], history: history)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                if !report(epoch, history, seconds) { break }
+            }
+        }
+        model.eval()
+        return history
+    }
 }

@@ -77,6 +77,14 @@ static size_t row_block(size_t K) {
 #define KERNEL_ATTR256 __attribute__((target("avx2,fma"), always_inline)) static inline
 #define DRIVER_ATTR256 __attribute__((target("avx2,fma"), noinline)) static
 
+// A driver per instruction set: transA becomes a compile-time constant of its implementation.
+#define DEFINE_DRIVER(ATTR, name, impl)                                                                  \
+    ATTR void name(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, \
+                   size_t n0, size_t n1, int accumulate, float *C, size_t ldc) {                          \
+        if (transA) impl(1, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);                         \
+        else impl(0, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);                                \
+    }
+
 // C block (rows × width at C, ldc) = acc (+ C). NP = 1: one panel (width ≤ 16); NP = 2: two
 // panels (width ≤ 32); NP = 3: one panel and at most 8 columns of the next (16 < width ≤ 24),
 // which run as 256-bit operations: half the cost of a full 512-bit panel that is mostly padding
@@ -150,12 +158,7 @@ void gemm512_impl(const int TA, size_t M, size_t K, const float *A, size_t lda, 
     (void)N;
 }
 
-DRIVER_ATTR512
-void gemm512(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0, size_t n1,
-             int accumulate, float *C, size_t ldc) {
-    if (transA) gemm512_impl(1, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
-    else gemm512_impl(0, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
-}
+DEFINE_DRIVER(DRIVER_ATTR512, gemm512, gemm512_impl)
 
 // AVX2: MR × 16 block (one panel as two 8-float halves).
 KERNEL_ATTR256
@@ -207,12 +210,7 @@ void gemm256_impl(const int TA, size_t M, size_t K, const float *A, size_t lda, 
     (void)N;
 }
 
-DRIVER_ATTR256
-void gemm256(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0, size_t n1,
-             int accumulate, float *C, size_t ldc) {
-    if (transA) gemm256_impl(1, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
-    else gemm256_impl(0, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
-}
+DEFINE_DRIVER(DRIVER_ATTR256, gemm256, gemm256_impl)
 
 // 16 × 16 transpose in registers: out[j][i] = in[i][j]. Pairs of rows interleave within 128-bit
 // lanes (unpack), groups of four rows gather one column per lane (shuffle), and a 4 × 4 transpose

@@ -2,7 +2,7 @@
 extension FusedRecurrence {
     /// Returns gradients for [data, h0, c0, wIH, wHH, bIH, bHH, wHR] (nil where absent).
     static func backwardPass<T: TensorScalar>(_: T.Type, _ kind: RecurrentKind, _ g: Gradients<T>, _ s: Saved, _ data: Tensor,
-                                              _ batchSizes: [Int], _ reverse: Bool, _ w: RecurrentWeights,
+                                              _ batchSizes: [Int], _ w: RecurrentWeights,
                                               H: Int, hOut: Int, B: Int, h0: Tensor, c0: Tensor?, zeroH0: Bool,
                                               needInputGrad inputRequiresGrad: Bool,
                                               batchFirst: BatchFirstRows?) -> [Tensor?] {

@@ -73,6 +73,7 @@ extension FusedRecurrence {
             }
         }
         let pHPrev = save && !uniform ? base + hPrevAt : nil
+        let pbhh = kind == .gru ? w.bHH.map(p) : nil      // GRU: added to h·W_hhᵀ inside the step kernel
         let projected = w.wHR != nil
         var previous: Int? = nil                     // output row offset of the step processed last
         var cLast: UnsafeMutablePointer<T>? = nil    // uniform LSTM: that step's c rows
@@ -130,7 +131,6 @@ extension FusedRecurrence {
                 } else {
                     recurrentProduct(n: n, h: hIn, beta: 0, c: phg)
                 }
-                let pbhh = w.bHH.map(p)
                 rowsAfterProduct { a, count in
                     StepKernels.gruStep(gates + a * G, hg: phg + a * G, bhh: pbhh, hprev: hIn + a * hOut, ldhprev: hOut,
                                         h: out + a * hOut, ldh: hOut, n: count, H: H)

@@ -14,14 +14,7 @@ extension FusedRecurrence {
         let hOut = weights[0].wHR?.shape[0] ?? H
         let B = batchSizes.first ?? 0
         let N = data.shape[0]
-        for l in 0..<L {
-            precondition(h0[l].rank == 2 && h0[l].shape[0] == B && h0[l].shape[1] == hOut,
-                         "\(kind.name): initial hidden state of layer \(l) must have shape \([B, hOut]), got \(h0[l].shape)")
-            if kind == .lstm {
-                precondition(c0![l].rank == 2 && c0![l].shape[0] == B && c0![l].shape[1] == H,
-                             "LSTM: initial cell state of layer \(l) must have shape \([B, H]), got \(c0![l].shape)")
-            }
-        }
+        for l in 0..<L { checkStates(kind, h0: h0[l], c0: c0?[l], B: B, H: H, hOut: hOut, layer: l) }
         // Inputs in the order the backward closure returns their gradients (arrays sized up front:
         // a small model's step is short enough for reallocations to show).
         var inputs: [Tensor?] = []
@@ -32,12 +25,8 @@ extension FusedRecurrence {
         for w in weights {
             inputs.append(w.wIH); inputs.append(w.wHH); inputs.append(w.bIH); inputs.append(w.bHH); inputs.append(w.wHR)
         }
-        let present = inputs.compactMap { $0 }
-        let needsGrad = GradMode.isEnabled && present.contains { $0.requiresGrad }
+        let (present, needsGrad) = recordedInputs(kind, inputs)
         let dt = data.dtype
-        for t in present {
-            precondition(t.dtype == dt, "\(kind.name): all inputs and weights must have the same dtype; data is \(dt), found \(t.dtype)")
-        }
         let hSize = L * B * hOut, cSize = kind == .lstm ? L * B * H : 0
         let flat = Tensor(uninitialized: [N * hOut + hSize + cSize], dtype: dt)
         func rows(_ l: Int) -> BatchFirstRows? {
@@ -77,7 +66,7 @@ extension FusedRecurrence {
                     let r = withExtendedLifetime(fromAbove) { () -> [Tensor?] in
                         let incoming = Gradients<T>(output: fromAbove?.storage.pointer(T.self) ?? pg, h: pg + N * hOut + l * B * hOut,
                                                     c: kind == .lstm ? pg + N * hOut + hSize + l * B * H : nil)
-                        return backwardPass(T.self, kind, incoming, saved[l]!, layerInputs[l], batchSizes, false, weights[l],
+                        return backwardPass(T.self, kind, incoming, saved[l]!, layerInputs[l], batchSizes, weights[l],
                                             H: H, hOut: hOut, B: B, h0: h0[l], c0: c0?[l], zeroH0: zeroInitialState,
                                             needInputGrad: l > 0 || data.requiresGrad, batchFirst: rows(l))
                     }
@@ -91,10 +80,7 @@ extension FusedRecurrence {
                 }
                 return all
             }
-            let grads = dt == .float32 ? backward(Float.self) : backward(Double.self)
-            var out: [Tensor?] = []
-            for (input, grad) in zip(inputs, grads) where input != nil { out.append(input!.requiresGrad ? grad : nil) }
-            return out
+            return gradients(dt == .float32 ? backward(Float.self) : backward(Double.self), for: inputs)
         }
         var shapes = [[N, hOut], [L, B, hOut]]
         if kind == .lstm { shapes.append([L, B, H]) }

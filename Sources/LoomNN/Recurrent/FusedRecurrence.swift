@@ -28,21 +28,11 @@ enum FusedRecurrence {
         let hOut = w.wHR?.shape[0] ?? H
         let B = batchSizes.first ?? 0
         let N = data.shape[0]
-        // (Shapes compared element-wise: an array literal per check would be allocated on every call.)
-        func isMatrix(_ t: Tensor?, _ rows: Int, _ cols: Int) -> Bool {
-            guard let t else { return false }
-            return t.rank == 2 && t.shape[0] == rows && t.shape[1] == cols
-        }
-        precondition(isMatrix(h0, B, hOut), "\(kind.name): initial hidden state must have shape \([B, hOut]), got \(h0.shape)")
-        if kind == .lstm { precondition(isMatrix(c0, B, H), "LSTM: initial cell state must have shape \([B, H]), got \(c0?.shape ?? [])") }
+        checkStates(kind, h0: h0, c0: c0, B: B, H: H, hOut: hOut, layer: nil)
         let batchFirst = BatchFirstRows(batchSizes: batchSizes, input: batchFirstInput, output: batchFirstOutput)
         let inputs: [Tensor?] = [data, h0, c0, w.wIH, w.wHH, w.bIH, w.bHH, w.wHR]     // the order of backwardPass's result
-        let present = inputs.compactMap { $0 }
-        let needsGrad = GradMode.isEnabled && present.contains { $0.requiresGrad }
+        let (present, needsGrad) = recordedInputs(kind, inputs)
         let dt = data.dtype
-        for t in present {
-            precondition(t.dtype == dt, "\(kind.name): all inputs and weights must have the same dtype; data is \(dt), found \(t.dtype)")
-        }
         // One flat result [output | h_n | c_n] so that a single node carries the whole op; the
         // forward pass writes straight into its three windows.
         var shapes = [[N, hOut], [B, hOut]]
@@ -59,17 +49,44 @@ enum FusedRecurrence {
             func backward<T: TensorScalar>(_: T.Type) -> [Tensor?] {
                 let pg = g.storage.pointer(T.self)
                 return backwardPass(T.self, kind, Gradients(output: pg, h: pg + N * hOut, c: kind == .lstm ? pg + N * hOut + B * hOut : nil),
-                                    saved, data, batchSizes, reverse, w, H: H, hOut: hOut, B: B, h0: h0, c0: c0,
+                                    saved, data, batchSizes, w, H: H, hOut: hOut, B: B, h0: h0, c0: c0,
                                     zeroH0: zeroInitialState, needInputGrad: data.requiresGrad, batchFirst: batchFirst)
             }
-            let grads = dt == .float32 ? backward(Float.self) : backward(Double.self)
-            var out: [Tensor?] = []
-            for (input, grad) in zip(inputs, grads) where input != nil { out.append(input!.requiresGrad ? grad : nil) }
-            return out
+            return gradients(dt == .float32 ? backward(Float.self) : backward(Double.self), for: inputs)
         }
         // Without a node (no gradient needed), the windows are plain views of the flat result.
         let pieces = recorded.windows(shapes)
         return (pieces[0], pieces[1], kind == .lstm ? pieces[2] : nil)
+    }
+
+    /// Checks a layer's initial states against (B, H_out) and (B, H). Shapes are compared
+    /// element-wise: an array literal per check would be allocated on every call.
+    static func checkStates(_ kind: RecurrentKind, h0: Tensor, c0: Tensor?, B: Int, H: Int, hOut: Int, layer: Int?) {
+        let which = layer.map { " of layer \($0)" } ?? ""
+        precondition(h0.rank == 2 && h0.shape[0] == B && h0.shape[1] == hOut,
+                     "\(kind.name): initial hidden state\(which) must have shape \([B, hOut]), got \(h0.shape)")
+        guard kind == .lstm else { return }
+        precondition(c0.map { $0.rank == 2 && $0.shape[0] == B && $0.shape[1] == H } ?? false,
+                     "LSTM: initial cell state\(which) must have shape \([B, H]), got \(c0?.shape ?? [])")
+    }
+
+    /// The op's inputs that exist (the node's inputs), whether a gradient is recorded, after
+    /// checking that they share the data's dtype (the first input).
+    static func recordedInputs(_ kind: RecurrentKind, _ inputs: [Tensor?]) -> (present: [Tensor], needsGrad: Bool) {
+        let present = inputs.compactMap { $0 }
+        let dt = present[0].dtype
+        for t in present {
+            precondition(t.dtype == dt, "\(kind.name): all inputs and weights must have the same dtype; data is \(dt), found \(t.dtype)")
+        }
+        return (present, GradMode.isEnabled && present.contains { $0.requiresGrad })
+    }
+
+    /// The backward result for the node's inputs: the gradient of each present input that requires one.
+    static func gradients(_ grads: [Tensor?], for inputs: [Tensor?]) -> [Tensor?] {
+        var out: [Tensor?] = []
+        out.reserveCapacity(inputs.count)
+        for (input, grad) in zip(inputs, grads) where input != nil { out.append(input!.requiresGrad ? grad : nil) }
+        return out
     }
 
     /// What the forward pass keeps for the backward pass.

@@ -1,6 +1,6 @@
 // Branch-free float exp/tanh/sigmoid, written so that loops calling them vectorize.
-// exp: x = n·ln2 + r with |r| ≤ ln2/2, e^r by its Taylor series to degree 7 (truncation error
-// below 6e-9 relative), then scaled by 2^n through the exponent bits.
+// exp: x = n·ln2 + r with |r| ≤ ln2/2, e^r = 1 + r·q(r) with a fitted degree-5 q, then scaled
+// by 2^n through the exponent bits; tanh from the same pieces without cancellation near 0.
 #ifndef LOOM_INLINE_MATH_H
 #define LOOM_INLINE_MATH_H
 #include <stdint.h>
@@ -15,29 +15,40 @@
 #define LOOM_CLONES
 #endif
 
-// e^x for the clamped argument only: x > 88.72 gives +inf through the exponent bits, below
-// −87.34 a tiny normal instead of 0 (1 ± that rounds to 1). The step kernels below use it
-// where their arguments make the special cases of loom_exp1 unnecessary.
-static inline float loom_exp_core(float x) {
+// Argument reduction shared by exp and tanh: x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in a
+// high part exact in float and a low correction); *scale = 2^n through the exponent bits.
+static inline float loom_reduce(float x, float *scale) {
     const float log2e = 1.44269504088896341f;
     const float ln2hi = 0.693359375f;
     const float ln2lo = -2.12194440e-4f;
-    float xc = x < -87.33654f ? -87.33654f : (x > 88.72283f ? 88.72283f : x);
-    float n = __builtin_roundevenf(xc * log2e);
-    float r = xc - n * ln2hi;
+    float n = __builtin_roundevenf(x * log2e);
+    float r = x - n * ln2hi;
     r = r - n * ln2lo;
-    float p = 1.0f / 5040.0f;
-    p = p * r + 1.0f / 720.0f;
-    p = p * r + 1.0f / 120.0f;
-    p = p * r + 1.0f / 24.0f;
-    p = p * r + 1.0f / 6.0f;
-    p = p * r + 0.5f;
-    p = p * r + 1.0f;
-    p = p * r + 1.0f;
     int32_t e = ((int32_t)n + 127) << 23;
+    memcpy(scale, &e, sizeof *scale);
+    return r;
+}
+
+// e^r − 1 = r·q(r) for |r| ≤ ln2/2, q of degree 5 fitted for minimax relative error
+// (|q − (e^r − 1)/r| / q below 1.1e-8). Written as r·q, small r keep full relative accuracy.
+static inline float loom_expm1_reduced(float r) {
+    float q = 1.38888729e-3f;
+    q = q * r + 8.36906862e-3f;
+    q = q * r + 4.16671373e-2f;
+    q = q * r + 1.66665062e-1f;
+    q = q * r + 0.49999997f;
+    q = q * r + 1.0f;
+    return r * q;
+}
+
+// e^x for the clamped argument only: x > 88.72 gives +inf through the exponent bits, below
+// −87.34 a tiny normal instead of 0 (1 ± that rounds to 1). The step kernels below use it
+// where their arguments make the special cases of loom_exp1 unnecessary. Within 1.2 ulp.
+static inline float loom_exp_core(float x) {
+    float xc = x < -87.33654f ? -87.33654f : (x > 88.72283f ? 88.72283f : x);
     float scale;
-    memcpy(&scale, &e, sizeof scale);
-    return p * scale;
+    float r = loom_reduce(xc, &scale);
+    return scale * loom_expm1_reduced(r) + scale;
 }
 
 static inline float loom_exp1(float x) {
@@ -47,36 +58,29 @@ static inline float loom_exp1(float x) {
     return x != x ? x : y;
 }
 
-// tanh(a) for a = |x| ≥ 0, given t = e^(−2a): (1 − t)/(1 + t), or for small a the series
-// a − a³/3 + 2a⁵/15 − 17a⁷/315 (avoids the cancellation in 1 − t).
-static inline float loom_tanh_magnitude(float a, float t) {
-    float big = (1.0f - t) / (1.0f + t);
-    float x2 = a * a;
-    float small = a * (1.0f + x2 * (-1.0f / 3.0f + x2 * (2.0f / 15.0f + x2 * (-17.0f / 315.0f))));
-    return a < 0.0625f ? small : big;
-}
-
-static inline float loom_tanh1(float x) {
-    float a = __builtin_fabsf(x);
-    float r = loom_tanh_magnitude(a, loom_exp1(-2.0f * a));
-    return x < 0 ? -r : (x != x ? x : r);
-}
-
-static inline float loom_sigmoid1(float x) {
-    return 1.0f / (1.0f + loom_exp1(-x));
-}
-
-// The step kernels' sigmoid and tanh: the same values as loom_sigmoid1/loom_tanh1, without the
-// special-case selects their arguments never need.
+// The step kernels' sigmoid and tanh (within 2.5 ulp), without special-case selects.
 // σ(x) = 1/(1 + e^(−x)): x < −88.72 gives 1/∞ = 0, x > 87.34 gives 1; NaN stays NaN.
 static inline float loom_sigmoid_step(float x) {
     return 1.0f / (1.0f + loom_exp_core(-x));
 }
 
-// tanh as loom_tanh1; e^(−2|x|) ≤ 1 needs no overflow handling, NaN propagates.
+// tanh(x) = sign(x)·(−m)/(2 + m) with m = e^(−2|x|) − 1 = 2^n·(e^r − 1) + (2^n − 1): for small
+// |x| (n = 0) m is r·q(r) with no cancellation, so tiny arguments keep their relative accuracy;
+// large |x| reach m = −1, tanh = ±1. NaN propagates, −0 stays −0.
 static inline float loom_tanh_step(float x) {
     float a = __builtin_fabsf(x);
-    return __builtin_copysignf(loom_tanh_magnitude(a, loom_exp_core(-2.0f * a)), x);
+    float y = -2.0f * a;
+    y = y < -87.33654f ? -87.33654f : y;
+    float scale;
+    float r = loom_reduce(y, &scale);
+    float m = scale * loom_expm1_reduced(r) + (scale - 1.0f);
+    return __builtin_copysignf(m / (-2.0f - m), x);
+}
+
+static inline float loom_tanh1(float x) { return loom_tanh_step(x); }
+
+static inline float loom_sigmoid1(float x) {
+    return 1.0f / (1.0f + loom_exp1(-x));
 }
 
 #endif

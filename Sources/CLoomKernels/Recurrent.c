@@ -42,6 +42,28 @@ INLINE void copy_short(float *restrict dst, const float *restrict src, size_t n)
     }
 }
 
+
+// Four rows' 4-element remainders as one LANES block and back (H = 20, 36, 100 …): register
+// shuffles, so the block never goes through memory in pieces.
+typedef float LoomV4 __attribute__((vector_size(16)));
+typedef float LoomV8 __attribute__((vector_size(32)));
+typedef float LoomV16 __attribute__((vector_size(64)));
+INLINE LoomV4 load4(const float *p) { LoomV4 v; __builtin_memcpy(&v, p, sizeof v); return v; }
+INLINE void gather4(float *restrict dst, const float *restrict p, size_t stride) {
+    LoomV8 a = __builtin_shufflevector(load4(p), load4(p + stride), 0, 1, 2, 3, 4, 5, 6, 7);
+    LoomV8 b = __builtin_shufflevector(load4(p + 2 * stride), load4(p + 3 * stride), 0, 1, 2, 3, 4, 5, 6, 7);
+    LoomV16 v = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __builtin_memcpy(dst, &v, sizeof v);
+}
+INLINE void scatter4(float *restrict p, size_t stride, const float *restrict src) {
+    LoomV16 v;
+    __builtin_memcpy(&v, src, sizeof v);
+    LoomV4 a = __builtin_shufflevector(v, v, 0, 1, 2, 3), b = __builtin_shufflevector(v, v, 4, 5, 6, 7);
+    LoomV4 c = __builtin_shufflevector(v, v, 8, 9, 10, 11), d = __builtin_shufflevector(v, v, 12, 13, 14, 15);
+    __builtin_memcpy(p, &a, sizeof a); __builtin_memcpy(p + stride, &b, sizeof b);
+    __builtin_memcpy(p + 2 * stride, &c, sizeof c); __builtin_memcpy(p + 3 * stride, &d, sizeof d);
+}
+
 // Runs LOAD(in, j, len) / FINISH(in, j, len) over a row of H elements as described above.
 #define ROW_BLOCKS(Input, LOAD, FINISH, H)                                      \
     do {                                                                        \
@@ -107,6 +129,17 @@ void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size
         const size_t rows = n - r0 < per ? n - r0 : per;
         LstmIn x;
         float t_[LANES], m_[LANES];
+        if (rem == 4 && rows == 4) {
+            const float *g0 = gates + r0 * 4 * H + rowH;
+            float *cr = c + r0 * ldc + rowH, *tr = tc + r0 * H + rowH, *mr = m + r0 * ldm + rowH;
+            gather4(x.i, g0, 4 * H); gather4(x.f, g0 + H, 4 * H); gather4(x.g, g0 + 2 * H, 4 * H);
+            gather4(x.o, g0 + 3 * H, 4 * H); gather4(x.c, cprev + r0 * ldcprev + rowH, ldcprev);
+            lstm_math(&x, t_, m_);
+            float *gw = gates + r0 * 4 * H + rowH;
+            scatter4(gw, 4 * H, x.i); scatter4(gw + H, 4 * H, x.f); scatter4(gw + 2 * H, 4 * H, x.g);
+            scatter4(gw + 3 * H, 4 * H, x.o); scatter4(cr, ldc, x.c); scatter4(tr, H, t_); scatter4(mr, ldm, m_);
+            continue;
+        }
         for (size_t l = 0; l < LANES; l++) { x.i[l] = 0.0f; x.f[l] = 0.0f; x.g[l] = 0.0f; x.o[l] = 0.0f; x.c[l] = 0.0f; }
         for (size_t q = 0; q < rows; q++) {
             const float *g0 = gates + (r0 + q) * 4 * H + rowH, *cp = cprev + (r0 + q) * ldcprev + rowH;
@@ -128,34 +161,61 @@ void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size
 
 typedef struct { float i[LANES], f[LANES], g[LANES], o[LANES], t[LANES], c0[LANES], d[LANES], dc[LANES]; } LstmBackIn;
 
+// The LSTM cell's backward over LANES lanes: pre-activation gradients out, dc carried back.
+INLINE void lstm_back_math(LstmBackIn *x, float *restrict di, float *restrict df, float *restrict dg, float *restrict dout) {
+    for (size_t k = 0; k < LANES; k++) {
+        float dcn = x->dc[k] + x->d[k] * x->o[k] * (1.0f - x->t[k] * x->t[k]);
+        di[k] = dcn * x->g[k] * x->i[k] * (1.0f - x->i[k]);
+        df[k] = dcn * x->c0[k] * x->f[k] * (1.0f - x->f[k]);
+        dg[k] = dcn * x->i[k] * (1.0f - x->g[k] * x->g[k]);
+        dout[k] = x->d[k] * x->t[k] * x->o[k] * (1.0f - x->o[k]);
+        x->dc[k] = dcn * x->f[k];
+    }
+}
+
 LOOM_CLONES
 void loom_lstm_step_backward_f32(const float *restrict gates, const float *restrict cprev, size_t ldcprev, const float *restrict tc,
                                  const float *restrict dm, size_t ldm, float *restrict dc, size_t lddc, float *restrict dz,
                                  size_t n, size_t H) {
-    for (size_t r = 0; r < n; r++) {
-        const float *gi = gates + r * 4 * H, *gf = gi + H, *gg = gf + H, *go = gg + H;
-        const float *cp = cprev + r * ldcprev, *tr = tc + r * H, *dmr = dm + r * ldm;
-        float *dcr = dc + r * lddc;
-        float *dzi = dz + r * 4 * H, *dzf = dzi + H, *dzg = dzf + H, *dzo = dzg + H;
+    // Rows in groups of four with 4-element remainders (H = 20, 36, 100 …) leave the remainders
+    // to one grouped block per group; other rows cover theirs with an overlapping block.
+    const int grouped = GROUPED_TAILS(H) && H % LANES == 4;
+    const size_t groupedRows = grouped ? n - n % 4 : 0;
 #define LSTMB_LOAD(x, j, len) do { load((x)->i, gi + (j), len); load((x)->f, gf + (j), len); load((x)->g, gg + (j), len); \
                                    load((x)->o, go + (j), len); load((x)->t, tr + (j), len); load((x)->c0, cp + (j), len); \
                                    load((x)->d, dmr + (j), len); load((x)->dc, dcr + (j), len); } while (0)
 #define LSTMB_FINISH(x, j, len) do {                                                                          \
             float a_[LANES], b_[LANES], e_[LANES], h_[LANES];                                                 \
-            for (size_t k = 0; k < LANES; k++) {                                                              \
-                float dcn = (x)->dc[k] + (x)->d[k] * (x)->o[k] * (1.0f - (x)->t[k] * (x)->t[k]);              \
-                a_[k] = dcn * (x)->g[k] * (x)->i[k] * (1.0f - (x)->i[k]);                                     \
-                b_[k] = dcn * (x)->c0[k] * (x)->f[k] * (1.0f - (x)->f[k]);                                    \
-                e_[k] = dcn * (x)->i[k] * (1.0f - (x)->g[k] * (x)->g[k]);                                     \
-                h_[k] = (x)->d[k] * (x)->t[k] * (x)->o[k] * (1.0f - (x)->o[k]);                               \
-                (x)->dc[k] = dcn * (x)->f[k];                                                                 \
-            }                                                                                                 \
+            lstm_back_math((x), a_, b_, e_, h_);                                                              \
             store(dzi + (j), a_, len); store(dzf + (j), b_, len); store(dzg + (j), e_, len);                  \
             store(dzo + (j), h_, len); store(dcr + (j), (x)->dc, len);                                        \
         } while (0)
-        ROW_BLOCKS(LstmBackIn, LSTMB_LOAD, LSTMB_FINISH, H);
+#define LSTMB_ROWS(from, to, width) do {                                                                      \
+        for (size_t r = (from); r < (to); r++) {                                                              \
+            const float *gi = gates + r * 4 * H, *gf = gi + H, *gg = gf + H, *go = gg + H;                     \
+            const float *cp = cprev + r * ldcprev, *tr = tc + r * H, *dmr = dm + r * ldm;                     \
+            float *dcr = dc + r * lddc;                                                                       \
+            float *dzi = dz + r * 4 * H, *dzf = dzi + H, *dzg = dzf + H, *dzo = dzg + H;                      \
+            ROW_BLOCKS(LstmBackIn, LSTMB_LOAD, LSTMB_FINISH, (width));                                        \
+        }                                                                                                     \
+    } while (0)
+    if (grouped) LSTMB_ROWS(0, groupedRows, H - 4);
+    LSTMB_ROWS(groupedRows, n, H);
+#undef LSTMB_ROWS
 #undef LSTMB_LOAD
 #undef LSTMB_FINISH
+    for (size_t r0 = 0; r0 < groupedRows; r0 += 4) {
+        const size_t j = H - 4, G = 4 * H;
+        const float *g0 = gates + r0 * G + j;
+        LstmBackIn x;
+        float a_[LANES], b_[LANES], e_[LANES], h_[LANES];
+        gather4(x.i, g0, G); gather4(x.f, g0 + H, G); gather4(x.g, g0 + 2 * H, G); gather4(x.o, g0 + 3 * H, G);
+        gather4(x.t, tc + r0 * H + j, H); gather4(x.c0, cprev + r0 * ldcprev + j, ldcprev);
+        gather4(x.d, dm + r0 * ldm + j, ldm); gather4(x.dc, dc + r0 * lddc + j, lddc);
+        lstm_back_math(&x, a_, b_, e_, h_);
+        float *d0 = dz + r0 * G + j;
+        scatter4(d0, G, a_); scatter4(d0 + H, G, b_); scatter4(d0 + 2 * H, G, e_); scatter4(d0 + 3 * H, G, h_);
+        scatter4(dc + r0 * lddc + j, lddc, x.dc);
     }
 }
 

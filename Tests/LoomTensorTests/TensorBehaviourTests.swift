@@ -88,6 +88,10 @@ struct TensorBehaviourTests {
         }
         #expect(Tensor([Float(100), -100, .nan]).exp().scalars.prefix(2) == [.infinity, 0])
         #expect(Tensor([Float.nan]).tanh().scalars[0].isNaN)
+        // Small arguments keep their relative accuracy (no cancellation in 1 − e^(−2|x|)); −0 stays −0.
+        let small = Tensor([Float(1e-30), -3e-6, 1e-3, -0.04, 0.2])
+        expectClose(small.tanh(), small.double().tanh(), atol: 0, rtol: 3e-7, "tanh near 0")
+        #expect(Tensor([Float(-0.0)]).tanh().scalars[0].sign == .minus)
     }
 
     @Test func whereIgnoresTheBranchNotTaken() {

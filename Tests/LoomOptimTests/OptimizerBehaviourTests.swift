@@ -19,6 +19,25 @@ struct OptimizerBehaviourTests {
         #expect(adam.kind == "Adam" && adamW.kind == "AdamW" && rms.kind == "RMSprop" && sgd.kind == "SGD")
     }
 
+    /// The vectorized Adam replaces PyTorch's two divisions by a reciprocal (a refined estimate
+    /// on AVX-512): the first step from p = 0 with lr = 1 is −g/(|g| + eps) up to float rounding,
+    /// so any coarser reciprocal shows here. 37 and 1000 parameters: a partial block and many.
+    @Test func adamUpdateIsWithinFloatRoundingOfTheFormula() {
+        var rng = Generator(seed: 11)
+        for (n, amsgrad, decay) in [(37, false, 0.0), (1000, false, 0.0), (1000, true, 0.0), (37, false, 0.01)] {
+            let g = (0..<n).map { _ in Float(rng.nextNormal() * pow(10, Double(rng.nextFloat() * 7 - 5))) }
+            let p = Tensor(zeros: [n]).requiringGrad()
+            p.grad = Tensor(g)
+            Adam([p], lr: 1, eps: 1e-8, weightDecay: decay, amsgrad: amsgrad).step()
+            for (i, got) in p.scalars.enumerated() {
+                let gi = Double(g[i]), m = 0.1 * gi, v = 0.001 * gi * gi
+                let expected = -(1 / 0.1) * m / (v.squareRoot() / 0.001.squareRoot() + 1e-8)
+                #expect(abs(Double(got) - expected) <= 1e-6 * abs(expected),
+                        "n \(n) amsgrad \(amsgrad): parameter \(i) is \(got), expected \(expected) (gradient \(gi))")
+            }
+        }
+    }
+
     @Test func zeroGradSetsNilAndParametersWithoutGradientAreSkipped() {
         let a = Tensor([1, 2] as [Float]).requiringGrad(), b = Tensor([3] as [Float]).requiringGrad()
         let opt = SGD([a, b], lr: 0.5, momentum: 0.9)

@@ -49,17 +49,23 @@ static void pack_portable(const float *B, size_t ldb, int transposed, size_t K, 
 // Portable version, the same sums in the same order as the vector kernels (for CPUs without
 // AVX2 and other architectures; callers prefer BLAS there, see loom_packed_gemm_supported).
 static void gemm_portable(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t n0,
-                          size_t n1, int accumulate, float *C, size_t ldc) {
+                          size_t n1, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) {
     size_t panelStride = K * LOOM_PANEL;
     for (size_t i = 0; i < M; i++) {
         for (size_t j = n0; j < n1; j++) {
             const float *P = packed + j / LOOM_PANEL * panelStride + j % LOOM_PANEL;
             float s = 0.0f;
             for (size_t k = 0; k < K; k++) s = __builtin_fmaf(AT(A, transA, lda, i, k), P[k * LOOM_PANEL], s);
-            C[i * ldc + j] = accumulate ? C[i * ldc + j] + s : s;
+            float v = accumulate ? C[i * ldc + j] + s : s;
+            if (b1) v += b1[j];
+            if (b2) v += b2[j];
+            C[i * ldc + j] = v;
         }
     }
 }
+
+// A bias vector from column j on (NULL stays NULL).
+#define AT_COLUMN(b, j) ((b) ? (b) + (j) : (const float *)0)
 
 /// Rows of A per pass over the packed columns: a block of about 128 KB stays in L2 while every
 /// column strip streams past it, so large batches do not re-read all of A for each strip.
@@ -80,9 +86,9 @@ static size_t row_block(size_t K) {
 // A driver per instruction set: transA becomes a compile-time constant of its implementation.
 #define DEFINE_DRIVER(ATTR, name, impl)                                                                  \
     ATTR void name(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, \
-                   size_t n0, size_t n1, int accumulate, float *C, size_t ldc) {                          \
-        if (transA) impl(1, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);                         \
-        else impl(0, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);                                \
+                   size_t n0, size_t n1, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) { \
+        if (transA) impl(1, M, K, A, lda, packed, N, n0, n1, accumulate, b1, b2, C, ldc);                 \
+        else impl(0, M, K, A, lda, packed, N, n0, n1, accumulate, b1, b2, C, ldc);                        \
     }
 
 // C block (rows × width at C, ldc) = acc (+ C). NP = 1: one panel (width ≤ 16); NP = 2: two
@@ -91,7 +97,7 @@ static size_t row_block(size_t K) {
 // (N = 20: 24 lanes of work per row instead of 32). Each element's sum is the same either way.
 KERNEL_ATTR512
 void kernel512(const size_t MR, const size_t NP, const int TA, size_t K, const float *A, size_t lda, const float *P, size_t panelStride,
-               size_t width, int accumulate, float *C, size_t ldc) {
+               size_t width, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) {
     __m512 acc[8][2];
     __m256 half[8];
     for (size_t r = 0; r < MR; r++) {
@@ -118,6 +124,14 @@ void kernel512(const size_t MR, const size_t NP, const int TA, size_t K, const f
             v0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, c), v0);
             if (NP >= 2) v1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, c + 16), v1);
         }
+        if (b1) {
+            v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, b1));
+            if (NP >= 2) v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, b1 + 16));
+        }
+        if (b2) {
+            v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, b2));
+            if (NP >= 2) v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, b2 + 16));
+        }
         _mm512_mask_storeu_ps(c, m0, v0);
         if (NP >= 2) _mm512_mask_storeu_ps(c + 16, m1, v1);
     }
@@ -126,17 +140,17 @@ void kernel512(const size_t MR, const size_t NP, const int TA, size_t K, const f
 // One column strip (NP as in kernel512) over all M rows, in blocks of 8, 4, 2, 1 rows.
 KERNEL_ATTR512
 void strip512(const size_t NP, const int TA, size_t M, size_t K, const float *A, size_t lda, const float *P, size_t panelStride,
-              size_t width, int accumulate, float *C, size_t ldc) {
+              size_t width, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) {
     size_t i = 0;
-    for (; i + 8 <= M; i += 8) kernel512(8, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, C + i * ldc, ldc);
-    if (M - i >= 4) { kernel512(4, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, C + i * ldc, ldc); i += 4; }
-    if (M - i >= 2) { kernel512(2, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, C + i * ldc, ldc); i += 2; }
-    if (M - i >= 1) kernel512(1, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, C + i * ldc, ldc);
+    for (; i + 8 <= M; i += 8) kernel512(8, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, b1, b2, C + i * ldc, ldc);
+    if (M - i >= 4) { kernel512(4, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, b1, b2, C + i * ldc, ldc); i += 4; }
+    if (M - i >= 2) { kernel512(2, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, b1, b2, C + i * ldc, ldc); i += 2; }
+    if (M - i >= 1) kernel512(1, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, b1, b2, C + i * ldc, ldc);
 }
 
 KERNEL_ATTR512
 void gemm512_impl(const int TA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0,
-                  size_t n1, int accumulate, float *C, size_t ldc) {
+                  size_t n1, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) {
     size_t panelStride = K * LOOM_PANEL;
     size_t rowBlock = row_block(K);
     for (size_t i0 = 0; i0 < M; i0 += rowBlock) {
@@ -145,14 +159,14 @@ void gemm512_impl(const int TA, size_t M, size_t K, const float *A, size_t lda, 
         float *Cb = C + i0 * ldc;
         size_t j = n0;
         for (; j + 2 * LOOM_PANEL <= n1; j += 2 * LOOM_PANEL) {
-            strip512(2, TA, rows, K, Ab, lda, packed + j / LOOM_PANEL * panelStride, panelStride, 2 * LOOM_PANEL, accumulate, Cb + j, ldc);
+            strip512(2, TA, rows, K, Ab, lda, packed + j / LOOM_PANEL * panelStride, panelStride, 2 * LOOM_PANEL, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), Cb + j, ldc);
         }
         if (j < n1) {
             size_t width = n1 - j;
             const float *P = packed + j / LOOM_PANEL * panelStride;
-            if (width > LOOM_PANEL + 8) strip512(2, TA, rows, K, Ab, lda, P, panelStride, width, accumulate, Cb + j, ldc);
-            else if (width > LOOM_PANEL) strip512(3, TA, rows, K, Ab, lda, P, panelStride, width, accumulate, Cb + j, ldc);
-            else strip512(1, TA, rows, K, Ab, lda, P, panelStride, width, accumulate, Cb + j, ldc);
+            if (width > LOOM_PANEL + 8) strip512(2, TA, rows, K, Ab, lda, P, panelStride, width, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), Cb + j, ldc);
+            else if (width > LOOM_PANEL) strip512(3, TA, rows, K, Ab, lda, P, panelStride, width, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), Cb + j, ldc);
+            else strip512(1, TA, rows, K, Ab, lda, P, panelStride, width, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), Cb + j, ldc);
         }
     }
     (void)N;
@@ -163,7 +177,7 @@ DEFINE_DRIVER(DRIVER_ATTR512, gemm512, gemm512_impl)
 // AVX2: MR × 16 block (one panel as two 8-float halves).
 KERNEL_ATTR256
 void kernel256(const size_t MR, const int TA, size_t K, const float *A, size_t lda, const float *P, size_t width, int accumulate,
-               float *C, size_t ldc) {
+               const float *b1, const float *b2, float *C, size_t ldc) {
     __m256 acc[6][2];
     for (size_t r = 0; r < MR; r++) { acc[r][0] = _mm256_setzero_ps(); acc[r][1] = _mm256_setzero_ps(); }
     for (size_t k = 0; k < K; k++) {
@@ -179,20 +193,27 @@ void kernel256(const size_t MR, const int TA, size_t K, const float *A, size_t l
         if (width == LOOM_PANEL) {
             __m256 v0 = acc[r][0], v1 = acc[r][1];
             if (accumulate) { v0 = _mm256_add_ps(_mm256_loadu_ps(c), v0); v1 = _mm256_add_ps(_mm256_loadu_ps(c + 8), v1); }
+            if (b1) { v0 = _mm256_add_ps(v0, _mm256_loadu_ps(b1)); v1 = _mm256_add_ps(v1, _mm256_loadu_ps(b1 + 8)); }
+            if (b2) { v0 = _mm256_add_ps(v0, _mm256_loadu_ps(b2)); v1 = _mm256_add_ps(v1, _mm256_loadu_ps(b2 + 8)); }
             _mm256_storeu_ps(c, v0);
             _mm256_storeu_ps(c + 8, v1);
         } else {
             float tmp[LOOM_PANEL];
             _mm256_storeu_ps(tmp, acc[r][0]);
             _mm256_storeu_ps(tmp + 8, acc[r][1]);
-            for (size_t j = 0; j < width; j++) c[j] = accumulate ? c[j] + tmp[j] : tmp[j];
+            for (size_t j = 0; j < width; j++) {
+                float v = accumulate ? c[j] + tmp[j] : tmp[j];
+                if (b1) v += b1[j];
+                if (b2) v += b2[j];
+                c[j] = v;
+            }
         }
     }
 }
 
 KERNEL_ATTR256
 void gemm256_impl(const int TA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0,
-                  size_t n1, int accumulate, float *C, size_t ldc) {
+                  size_t n1, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) {
     size_t panelStride = K * LOOM_PANEL;
     size_t rowBlock = row_block(K);
     for (size_t i0 = 0; i0 < M; i0 += rowBlock) {
@@ -201,10 +222,10 @@ void gemm256_impl(const int TA, size_t M, size_t K, const float *A, size_t lda, 
             const float *P = packed + j / LOOM_PANEL * panelStride;
             size_t width = n1 - j < LOOM_PANEL ? n1 - j : LOOM_PANEL;
             size_t i = i0;
-            for (; i + 6 <= end; i += 6) kernel256(6, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, C + i * ldc + j, ldc);
-            if (end - i >= 4) { kernel256(4, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, C + i * ldc + j, ldc); i += 4; }
-            if (end - i >= 2) { kernel256(2, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, C + i * ldc + j, ldc); i += 2; }
-            if (end - i >= 1) kernel256(1, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, C + i * ldc + j, ldc);
+            for (; i + 6 <= end; i += 6) kernel256(6, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), C + i * ldc + j, ldc);
+            if (end - i >= 4) { kernel256(4, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), C + i * ldc + j, ldc); i += 4; }
+            if (end - i >= 2) { kernel256(2, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), C + i * ldc + j, ldc); i += 2; }
+            if (end - i >= 1) kernel256(1, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), C + i * ldc + j, ldc);
         }
     }
     (void)N;
@@ -270,12 +291,12 @@ void loom_pack_f32(const float *B, size_t ldb, int transposed, size_t K, size_t 
 int loom_packed_gemm_supported(void) { return loom_cpu_level() != LOOM_CPU_BASELINE; }
 
 void loom_packed_gemm_f32(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N,
-                          size_t n0, size_t n1, int accumulate, float *C, size_t ldc) {
+                          size_t n0, size_t n1, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) {
     if (M == 0 || n1 <= n0) return;
     int l = loom_cpu_level();
-    if (l == LOOM_CPU_AVX512) gemm512(transA, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
-    else if (l == LOOM_CPU_AVX2_FMA) gemm256(transA, M, K, A, lda, packed, N, n0, n1, accumulate, C, ldc);
-    else gemm_portable(transA, M, K, A, lda, packed, n0, n1 < N ? n1 : N, accumulate, C, ldc);
+    if (l == LOOM_CPU_AVX512) gemm512(transA, M, K, A, lda, packed, N, n0, n1, accumulate, b1, b2, C, ldc);
+    else if (l == LOOM_CPU_AVX2_FMA) gemm256(transA, M, K, A, lda, packed, N, n0, n1, accumulate, b1, b2, C, ldc);
+    else gemm_portable(transA, M, K, A, lda, packed, n0, n1 < N ? n1 : N, accumulate, b1, b2, C, ldc);
 }
 
 #else
@@ -287,9 +308,9 @@ void loom_pack_f32(const float *B, size_t ldb, int transposed, size_t K, size_t 
 int loom_packed_gemm_supported(void) { return 0; }
 
 void loom_packed_gemm_f32(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N,
-                          size_t n0, size_t n1, int accumulate, float *C, size_t ldc) {
+                          size_t n0, size_t n1, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) {
     if (M == 0 || n1 <= n0) return;
-    gemm_portable(transA, M, K, A, lda, packed, n0, n1 < N ? n1 : N, accumulate, C, ldc);
+    gemm_portable(transA, M, K, A, lda, packed, n0, n1 < N ? n1 : N, accumulate, b1, b2, C, ldc);
 }
 
 #endif

@@ -69,6 +69,28 @@ public enum BLAS {
         }
     }
 
+    /// C = A · op(B), then bias1 and bias2 (n floats each, nil for none) added to every row:
+    /// ((A · op(B)) + bias1) + bias2, the input projection of a recurrent layer. Where the product
+    /// runs on Loom's packed kernels the biases are added as C is stored (no second pass over C).
+    public static func gemmAddingRowBiases(transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                                           b: UnsafePointer<Float>, ldb: Int, bias1: UnsafePointer<Float>?,
+                                           bias2: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if m == 0 || n == 0 { return }
+        if k > 0 && m >= packedMinRows && n >= 16 && PackedMatrix.isSupported {
+            PackedMatrix(b, ld: ldb, transposed: transB, k: k, n: n)
+                .multiply(m: m, a: a, lda: lda, accumulate: false, bias1: bias1, bias2: bias2, c: c, ldc: ldc)
+            return
+        }
+        gemm(transA: false, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+        guard let first = bias1 ?? bias2 else { return }
+        let second = bias1 == nil ? nil : bias2
+        if ldc == n {
+            loom_add_row_bias_f32(c, m, n, first, second)
+        } else {
+            for r in 0..<m { loom_add_row_bias_f32(c + r * ldc, 1, n, first, second) }
+        }
+    }
+
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double = 1,
                             a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                             beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int) {

@@ -39,8 +39,10 @@ package final class PackedMatrix {
 
     /// C (m × n, leading dimension ldc) = op(A) · self, or C += it when `accumulate`, where op(A)
     /// is A (m × k, row-major, leading dimension lda) or, with `transA`, the transpose of a
-    /// row-major k × m matrix (leading dimension lda).
+    /// row-major k × m matrix (leading dimension lda). `bias1` and `bias2` (n floats each), where
+    /// given, are added to every row as it is stored: ((product (+ C)) + bias1) + bias2.
     package func multiply(transA: Bool = false, m: Int, a: UnsafePointer<Float>, lda: Int, accumulate: Bool,
+                          bias1: UnsafePointer<Float>? = nil, bias2: UnsafePointer<Float>? = nil,
                           c: UnsafeMutablePointer<Float>, ldc: Int) {
         let panel = Int(LOOM_PANEL)
         let panels = (n + panel - 1) / panel
@@ -53,7 +55,8 @@ package final class PackedMatrix {
             Parallel.run(parts: parts) { p in
                 let r0 = Swift.min(m, blocks * p / parts * 8), r1 = Swift.min(m, blocks * (p + 1) / parts * 8)
                 if r1 > r0 {
-                    loom_packed_gemm_f32(ta, r1 - r0, k, transA ? a + r0 : a + r0 * lda, lda, storage, n, 0, n, acc, c + r0 * ldc, ldc)
+                    loom_packed_gemm_f32(ta, r1 - r0, k, transA ? a + r0 : a + r0 * lda, lda, storage, n, 0, n, acc, bias1, bias2,
+                                         c + r0 * ldc, ldc)
                 }
             }
             return
@@ -61,7 +64,7 @@ package final class PackedMatrix {
         let columnParts = Swift.min(parts, panels)
         Parallel.run(parts: columnParts) { p in
             let n0 = panels * p / columnParts * panel, n1 = Swift.min(n, panels * (p + 1) / columnParts * panel)
-            loom_packed_gemm_f32(ta, m, k, a, lda, storage, n, n0, n1, acc, c, ldc)
+            loom_packed_gemm_f32(ta, m, k, a, lda, storage, n, n0, n1, acc, bias1, bias2, c, ldc)
         }
     }
 }

@@ -12,8 +12,8 @@ struct ParallelRecurrenceTests {
     }
 
     /// The packed product equals a plain fused multiply-add loop (k in order) bit for bit, for
-    /// ragged sizes, both packing orientations, A plain or transposed, column sub-ranges and
-    /// accumulation.
+    /// ragged sizes, both packing orientations, A plain or transposed, column sub-ranges,
+    /// accumulation and bias vectors added as C is stored (((product (+ C)) + b1) + b2).
     @Test(arguments: [1, 2, 3, 5, 8, 9, 13, 19, 300], [1, 7, 16, 17, 20, 24, 25, 33, 50, 80])
     func packedProductIsExact(m: Int, n: Int) {
         var g = Generator(seed: UInt64(m * 100 + n))
@@ -28,12 +28,18 @@ struct ParallelRecurrenceTests {
                     PackedMatrix($0.baseAddress!, ld: transposed ? k : n, transposed: transposed, k: k, n: n)
                 }
                 func weight(_ kk: Int, _ j: Int) -> Float { transposed ? w[j * k + kk] : w[kk * n + j] }
-                for accumulate in [false, true] {
+                let b1 = Tensor.randn([n], generator: &g).scalars, b2 = Tensor.randn([n], generator: &g).scalars
+                for (accumulate, biases) in [(false, 0), (true, 0), (false, 2), (true, 1)] {
                     var c = start
                     c.withUnsafeMutableBufferPointer { cp in
                         (transA ? aT : a).withUnsafeBufferPointer { ap in
-                            packed.multiply(transA: transA, m: m, a: ap.baseAddress!, lda: transA ? m : k,
-                                            accumulate: accumulate, c: cp.baseAddress!, ldc: n)
+                            b1.withUnsafeBufferPointer { p1 in
+                                b2.withUnsafeBufferPointer { p2 in
+                                    packed.multiply(transA: transA, m: m, a: ap.baseAddress!, lda: transA ? m : k,
+                                                    accumulate: accumulate, bias1: biases > 0 ? p1.baseAddress! : nil,
+                                                    bias2: biases > 1 ? p2.baseAddress! : nil, c: cp.baseAddress!, ldc: n)
+                                }
+                            }
                         }
                     }
                     var expected = start
@@ -41,10 +47,13 @@ struct ParallelRecurrenceTests {
                         for j in 0..<n {
                             var s: Float = 0
                             for kk in 0..<k { s = s.addingProduct(a[i * k + kk], weight(kk, j)) }
-                            expected[i * n + j] = accumulate ? start[i * n + j] + s : s
+                            var v = accumulate ? start[i * n + j] + s : s
+                            if biases > 0 { v += b1[j] }
+                            if biases > 1 { v += b2[j] }
+                            expected[i * n + j] = v
                         }
                     }
-                    #expect(c == expected, "m \(m) n \(n) k \(k) packed transposed \(transposed) transA \(transA) accumulate \(accumulate)")
+                    #expect(c == expected, "m \(m) n \(n) k \(k) packed transposed \(transposed) transA \(transA) accumulate \(accumulate) biases \(biases)")
                 }
             }
         }

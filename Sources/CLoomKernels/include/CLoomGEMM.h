@@ -30,9 +30,11 @@ void loom_pack_f32(const float *B, size_t ldb, int transposed, size_t K, size_t 
 /// (K × N) and op(A) = A, row-major M × K with leading dimension lda, or — transA nonzero — the
 /// transpose of a row-major K × M matrix (leading dimension lda). n0 must be a multiple of
 /// LOOM_PANEL; n1 ≤ N. Each element sums its K products in order with fused multiply-adds, so a
-/// result does not depend on the block or thread that computed it.
+/// result does not depend on the block or thread that computed it. Then, where given, the bias
+/// vectors b1 and b2 (N floats, indexed by column) are added to every row as it is stored:
+/// ((product (+ C)) + b1) + b2 — the input projection of a recurrent layer with its biases.
 void loom_packed_gemm_f32(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N,
-                          size_t n0, size_t n1, int accumulate, float *C, size_t ldc);
+                          size_t n0, size_t n1, int accumulate, const float *b1, const float *b2, float *C, size_t ldc);
 
 #ifdef __cplusplus
 }

@@ -28,14 +28,21 @@ extension FusedRecurrence {
         let base = p(scratch)
         let px = base + gatesAt
         // Input projection of all steps, with the biases that add straight in.
+        // (GRU adds b_hh inside its step kernel instead.)
         let oneHot = OneHotRows(p(data), rows: N, cols: I)
+        let bHH = kind != .gru ? w.bHH : nil
         if let oneHot {
             oneHot.project(p(w.wIH), G: G, I: I, into: px)
+            RowVectors.addBiases(T.self, px, rows: N, cols: G, w.bIH, bHH)
+        } else if T.self == Float.self {
+            func f32p(_ t: Tensor?) -> UnsafePointer<Float>? { t.map { UnsafePointer($0.storage.pointer(Float.self)) } }
+            BLAS.gemmAddingRowBiases(transB: true, m: N, n: G, k: I, a: f32(p(data)), lda: I, b: f32(p(w.wIH)), ldb: I,
+                                     bias1: f32p(w.bIH ?? bHH), bias2: w.bIH == nil ? nil : f32p(bHH), c: f32(px), ldc: G)
         } else {
             BLAS.gemm(T.self, transA: false, transB: true, m: N, n: G, k: I, a: p(data), lda: I, b: p(w.wIH), ldb: I,
                       c: px, ldc: G)
+            RowVectors.addBiases(T.self, px, rows: N, cols: G, w.bIH, bHH)
         }
-        RowVectors.addBiases(T.self, px, rows: N, cols: G, w.bIH, kind != .gru ? w.bHH : nil)
 
         // The op's flat result: output (N, H_out), then h (B, H_out), then c (B, H) for LSTM. For
         // packed streams the running state lives in the h and c windows and ends there as h_n and

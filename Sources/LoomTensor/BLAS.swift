@@ -3,6 +3,9 @@ import CLoomKernels
 import Accelerate
 #else
 import COpenBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
 #endif
 
 /// Row-major GEMM through CBLAS: C = alpha · op(A) · op(B) + beta · C, where op(X) is X or Xᵀ.
@@ -24,9 +27,24 @@ public enum BLAS {
     private static let singleThreadedBLAS: Bool = {
         #if !canImport(Accelerate)
         openblas_set_num_threads(1)
+        stopIdleOpenBLASThreads()
         #endif
         return true
     }()
+
+    #if !canImport(Accelerate)
+    /// OpenBLAS starts its worker threads when it is loaded, and each spins (yielding) for about
+    /// 2^28 cycles (~90 ms here) waiting for work before it sleeps. With one BLAS thread they never
+    /// get any, but while they spin they take a core: a short run such as `loom bench multilayer`
+    /// (~0.1 s) measured 57 µs per step without them and 62–75 µs beside them. So they are stopped
+    /// at Loom's first product; OpenBLAS starts them again if more threads are ever asked for.
+    /// `blas_thread_shutdown_` (what OpenBLAS's own fork handler calls) is exported by its threaded
+    /// builds but not declared in its headers, so it is looked up at run time and skipped if absent.
+    private static func stopIdleOpenBLASThreads() {
+        guard let symbol = dlsym(nil, "blas_thread_shutdown_") else { return }
+        _ = unsafeBitCast(symbol, to: (@convention(c) () -> Int32).self)()
+    }
+    #endif
 
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

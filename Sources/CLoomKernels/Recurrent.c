@@ -230,14 +230,24 @@ INLINE void add_loaded(float *restrict x, const float *restrict b, size_t len) {
     for (size_t k = 0; k < LANES; k++) x[k] += t[k];
 }
 
+// The GRU cell over LANES lanes: r, z, n in place of the input-side pre-activations, h_t to y.
+INLINE void gru_math(GruIn *x, float *restrict y) {
+    for (size_t k = 0; k < LANES; k++) {
+        float rg = loom_sigmoid_step(x->a[k] + x->d[k]);
+        float zg = loom_sigmoid_step(x->b[k] + x->e[k]);
+        float ng = loom_tanh_step(x->c[k] + rg * x->f[k]);
+        x->a[k] = rg; x->b[k] = zg; x->c[k] = ng;
+        y[k] = (1.0f - zg) * ng + zg * x->p[k];
+    }
+}
+
 LOOM_CLONES
 void loom_gru_step_f32(float *restrict xg, float *restrict hg, const float *restrict bhh, const float *restrict hprev,
                        size_t ldhprev, float *restrict h, size_t ldh, size_t n, size_t H) {
-    for (size_t r = 0; r < n; r++) {
-        float *xr = xg + r * 3 * H, *xz = xr + H, *xn = xz + H;
-        float *hr = hg + r * 3 * H, *hz = hr + H, *hn = hz + H;
-        const float *hp = hprev + r * ldhprev;
-        float *out = h + r * ldh;
+    // Rows in groups of four with 4-element remainders (H = 20, 36, 100 …) leave the remainders
+    // to one grouped block per group, as the LSTM kernels do.
+    const int grouped = GROUPED_TAILS(H) && H % LANES == 4;
+    const size_t groupedRows = grouped ? n - n % 4 : 0;
 #define GRU_LOAD(x, j, len) do { load((x)->a, xr + (j), len); load((x)->b, xz + (j), len); load((x)->c, xn + (j), len); \
                                  load((x)->d, hr + (j), len); load((x)->e, hz + (j), len); load((x)->f, hn + (j), len); \
                                  load((x)->p, hp + (j), len);                                                        \
@@ -245,20 +255,43 @@ void loom_gru_step_f32(float *restrict xg, float *restrict hg, const float *rest
                                             add_loaded((x)->f, bhh + 2 * H + (j), len); } } while (0)
 #define GRU_FINISH(x, j, len) do {                                                                            \
             float y_[LANES];                                                                                  \
-            for (size_t k = 0; k < LANES; k++) {                                                              \
-                float rg = loom_sigmoid_step((x)->a[k] + (x)->d[k]);                                              \
-                float zg = loom_sigmoid_step((x)->b[k] + (x)->e[k]);                                              \
-                float ng = loom_tanh_step((x)->c[k] + rg * (x)->f[k]);                                            \
-                (x)->a[k] = rg; (x)->b[k] = zg; (x)->c[k] = ng;                                               \
-                y_[k] = (1.0f - zg) * ng + zg * (x)->p[k];                                                    \
-            }                                                                                                 \
+            gru_math((x), y_);                                                                                \
             store(xr + (j), (x)->a, len); store(xz + (j), (x)->b, len); store(xn + (j), (x)->c, len);         \
             store(out + (j), y_, len);                                                                        \
             if (bhh) { store(hr + (j), (x)->d, len); store(hz + (j), (x)->e, len); store(hn + (j), (x)->f, len); } \
         } while (0)
-        ROW_BLOCKS(GruIn, GRU_LOAD, GRU_FINISH, H);
+#define GRU_ROWS(from, to, width) do {                                                                        \
+        for (size_t r = (from); r < (to); r++) {                                                              \
+            float *xr = xg + r * 3 * H, *xz = xr + H, *xn = xz + H;                                           \
+            float *hr = hg + r * 3 * H, *hz = hr + H, *hn = hz + H;                                           \
+            const float *hp = hprev + r * ldhprev;                                                            \
+            float *out = h + r * ldh;                                                                         \
+            ROW_BLOCKS(GruIn, GRU_LOAD, GRU_FINISH, (width));                                                 \
+        }                                                                                                     \
+    } while (0)
+    if (grouped) GRU_ROWS(0, groupedRows, H - 4);
+    GRU_ROWS(groupedRows, n, H);
+#undef GRU_ROWS
 #undef GRU_LOAD
 #undef GRU_FINISH
+    for (size_t r0 = 0; r0 < groupedRows; r0 += 4) {
+        const size_t j = H - 4, G = 3 * H;
+        float *x0 = xg + r0 * G + j, *h0 = hg + r0 * G + j;
+        GruIn x;
+        float y_[LANES];
+        gather4(x.a, x0, G); gather4(x.b, x0 + H, G); gather4(x.c, x0 + 2 * H, G);
+        gather4(x.d, h0, G); gather4(x.e, h0 + H, G); gather4(x.f, h0 + 2 * H, G);
+        gather4(x.p, hprev + r0 * ldhprev + j, ldhprev);
+        if (bhh) {
+            float b_[LANES];   // the same four biases for each of the four rows
+            gather4(b_, bhh + j, 0); for (size_t k = 0; k < LANES; k++) x.d[k] += b_[k];
+            gather4(b_, bhh + H + j, 0); for (size_t k = 0; k < LANES; k++) x.e[k] += b_[k];
+            gather4(b_, bhh + 2 * H + j, 0); for (size_t k = 0; k < LANES; k++) x.f[k] += b_[k];
+        }
+        gru_math(&x, y_);
+        scatter4(x0, G, x.a); scatter4(x0 + H, G, x.b); scatter4(x0 + 2 * H, G, x.c);
+        scatter4(h + r0 * ldh + j, ldh, y_);
+        if (bhh) { scatter4(h0, G, x.d); scatter4(h0 + H, G, x.e); scatter4(h0 + 2 * H, G, x.f); }
     }
 }
 

@@ -45,27 +45,34 @@ static void pack_portable(const float *B, size_t ldb, int transposed, size_t K, 
     }
 }
 
+// How a block of C is stored: added to what C holds or not, then up to two bias vectors added
+// (indexed from the block's first column; NULL for none).
+typedef struct { int accumulate; const float *b1, *b2; } Epilogue;
+
+// The epilogue of the block that starts at column j.
+static inline Epilogue from_column(Epilogue e, size_t j) {
+    if (e.b1) e.b1 += j;
+    if (e.b2) e.b2 += j;
+    return e;
+}
 
 // Portable version, the same sums in the same order as the vector kernels (for CPUs without
 // AVX2 and other architectures; callers prefer BLAS there, see loom_packed_gemm_supported).
 static void gemm_portable(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t n0,
-                          size_t n1, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) {
+                          size_t n1, Epilogue e, float *C, size_t ldc) {
     size_t panelStride = K * LOOM_PANEL;
     for (size_t i = 0; i < M; i++) {
         for (size_t j = n0; j < n1; j++) {
             const float *P = packed + j / LOOM_PANEL * panelStride + j % LOOM_PANEL;
             float s = 0.0f;
             for (size_t k = 0; k < K; k++) s = __builtin_fmaf(AT(A, transA, lda, i, k), P[k * LOOM_PANEL], s);
-            float v = accumulate ? C[i * ldc + j] + s : s;
-            if (b1) v += b1[j];
-            if (b2) v += b2[j];
+            float v = e.accumulate ? C[i * ldc + j] + s : s;
+            if (e.b1) v += e.b1[j];
+            if (e.b2) v += e.b2[j];
             C[i * ldc + j] = v;
         }
     }
 }
-
-// A bias vector from column j on (NULL stays NULL).
-#define AT_COLUMN(b, j) ((b) ? (b) + (j) : (const float *)0)
 
 /// Rows of A per pass over the packed columns: a block of about 128 KB stays in L2 while every
 /// column strip streams past it, so large batches do not re-read all of A for each strip.
@@ -86,18 +93,18 @@ static size_t row_block(size_t K) {
 // A driver per instruction set: transA becomes a compile-time constant of its implementation.
 #define DEFINE_DRIVER(ATTR, name, impl)                                                                  \
     ATTR void name(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, \
-                   size_t n0, size_t n1, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) { \
-        if (transA) impl(1, M, K, A, lda, packed, N, n0, n1, accumulate, b1, b2, C, ldc);                 \
-        else impl(0, M, K, A, lda, packed, N, n0, n1, accumulate, b1, b2, C, ldc);                        \
+                   size_t n0, size_t n1, Epilogue e, float *C, size_t ldc) {                               \
+        if (transA) impl(1, M, K, A, lda, packed, N, n0, n1, e, C, ldc);                                 \
+        else impl(0, M, K, A, lda, packed, N, n0, n1, e, C, ldc);                                        \
     }
 
-// C block (rows × width at C, ldc) = acc (+ C). NP = 1: one panel (width ≤ 16); NP = 2: two
+// C block (rows × width at C, ldc) = acc (+ C) (+ biases), as the epilogue says. NP = 1: one panel (width ≤ 16); NP = 2: two
 // panels (width ≤ 32); NP = 3: one panel and at most 8 columns of the next (16 < width ≤ 24),
 // which run as 256-bit operations: half the cost of a full 512-bit panel that is mostly padding
 // (N = 20: 24 lanes of work per row instead of 32). Each element's sum is the same either way.
 KERNEL_ATTR512
 void kernel512(const size_t MR, const size_t NP, const int TA, size_t K, const float *A, size_t lda, const float *P, size_t panelStride,
-               size_t width, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) {
+               size_t width, Epilogue e, float *C, size_t ldc) {
     __m512 acc[8][2];
     __m256 half[8];
     for (size_t r = 0; r < MR; r++) {
@@ -120,17 +127,17 @@ void kernel512(const size_t MR, const size_t NP, const int TA, size_t K, const f
     for (size_t r = 0; r < MR; r++) {
         float *c = C + r * ldc;
         __m512 v0 = acc[r][0], v1 = NP == 3 ? _mm512_zextps256_ps512(half[r]) : acc[r][1];
-        if (accumulate) {
+        if (e.accumulate) {
             v0 = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, c), v0);
             if (NP >= 2) v1 = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, c + 16), v1);
         }
-        if (b1) {
-            v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, b1));
-            if (NP >= 2) v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, b1 + 16));
+        if (e.b1) {
+            v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, e.b1));
+            if (NP >= 2) v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, e.b1 + 16));
         }
-        if (b2) {
-            v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, b2));
-            if (NP >= 2) v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, b2 + 16));
+        if (e.b2) {
+            v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, e.b2));
+            if (NP >= 2) v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, e.b2 + 16));
         }
         _mm512_mask_storeu_ps(c, m0, v0);
         if (NP >= 2) _mm512_mask_storeu_ps(c + 16, m1, v1);
@@ -140,17 +147,17 @@ void kernel512(const size_t MR, const size_t NP, const int TA, size_t K, const f
 // One column strip (NP as in kernel512) over all M rows, in blocks of 8, 4, 2, 1 rows.
 KERNEL_ATTR512
 void strip512(const size_t NP, const int TA, size_t M, size_t K, const float *A, size_t lda, const float *P, size_t panelStride,
-              size_t width, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) {
+              size_t width, Epilogue e, float *C, size_t ldc) {
     size_t i = 0;
-    for (; i + 8 <= M; i += 8) kernel512(8, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, b1, b2, C + i * ldc, ldc);
-    if (M - i >= 4) { kernel512(4, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, b1, b2, C + i * ldc, ldc); i += 4; }
-    if (M - i >= 2) { kernel512(2, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, b1, b2, C + i * ldc, ldc); i += 2; }
-    if (M - i >= 1) kernel512(1, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, accumulate, b1, b2, C + i * ldc, ldc);
+    for (; i + 8 <= M; i += 8) kernel512(8, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, e, C + i * ldc, ldc);
+    if (M - i >= 4) { kernel512(4, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, e, C + i * ldc, ldc); i += 4; }
+    if (M - i >= 2) { kernel512(2, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, e, C + i * ldc, ldc); i += 2; }
+    if (M - i >= 1) kernel512(1, NP, TA, K, AROWS(A, TA, lda, i), lda, P, panelStride, width, e, C + i * ldc, ldc);
 }
 
 KERNEL_ATTR512
 void gemm512_impl(const int TA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0,
-                  size_t n1, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) {
+                  size_t n1, Epilogue e, float *C, size_t ldc) {
     size_t panelStride = K * LOOM_PANEL;
     size_t rowBlock = row_block(K);
     for (size_t i0 = 0; i0 < M; i0 += rowBlock) {
@@ -159,14 +166,15 @@ void gemm512_impl(const int TA, size_t M, size_t K, const float *A, size_t lda, 
         float *Cb = C + i0 * ldc;
         size_t j = n0;
         for (; j + 2 * LOOM_PANEL <= n1; j += 2 * LOOM_PANEL) {
-            strip512(2, TA, rows, K, Ab, lda, packed + j / LOOM_PANEL * panelStride, panelStride, 2 * LOOM_PANEL, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), Cb + j, ldc);
+            strip512(2, TA, rows, K, Ab, lda, packed + j / LOOM_PANEL * panelStride, panelStride, 2 * LOOM_PANEL,
+                     from_column(e, j), Cb + j, ldc);
         }
         if (j < n1) {
             size_t width = n1 - j;
             const float *P = packed + j / LOOM_PANEL * panelStride;
-            if (width > LOOM_PANEL + 8) strip512(2, TA, rows, K, Ab, lda, P, panelStride, width, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), Cb + j, ldc);
-            else if (width > LOOM_PANEL) strip512(3, TA, rows, K, Ab, lda, P, panelStride, width, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), Cb + j, ldc);
-            else strip512(1, TA, rows, K, Ab, lda, P, panelStride, width, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), Cb + j, ldc);
+            if (width > LOOM_PANEL + 8) strip512(2, TA, rows, K, Ab, lda, P, panelStride, width, from_column(e, j), Cb + j, ldc);
+            else if (width > LOOM_PANEL) strip512(3, TA, rows, K, Ab, lda, P, panelStride, width, from_column(e, j), Cb + j, ldc);
+            else strip512(1, TA, rows, K, Ab, lda, P, panelStride, width, from_column(e, j), Cb + j, ldc);
         }
     }
     (void)N;
@@ -176,8 +184,8 @@ DEFINE_DRIVER(DRIVER_ATTR512, gemm512, gemm512_impl)
 
 // AVX2: MR × 16 block (one panel as two 8-float halves).
 KERNEL_ATTR256
-void kernel256(const size_t MR, const int TA, size_t K, const float *A, size_t lda, const float *P, size_t width, int accumulate,
-               const float *b1, const float *b2, float *C, size_t ldc) {
+void kernel256(const size_t MR, const int TA, size_t K, const float *A, size_t lda, const float *P, size_t width, Epilogue e,
+               float *C, size_t ldc) {
     __m256 acc[6][2];
     for (size_t r = 0; r < MR; r++) { acc[r][0] = _mm256_setzero_ps(); acc[r][1] = _mm256_setzero_ps(); }
     for (size_t k = 0; k < K; k++) {
@@ -192,9 +200,9 @@ void kernel256(const size_t MR, const int TA, size_t K, const float *A, size_t l
         float *c = C + r * ldc;
         if (width == LOOM_PANEL) {
             __m256 v0 = acc[r][0], v1 = acc[r][1];
-            if (accumulate) { v0 = _mm256_add_ps(_mm256_loadu_ps(c), v0); v1 = _mm256_add_ps(_mm256_loadu_ps(c + 8), v1); }
-            if (b1) { v0 = _mm256_add_ps(v0, _mm256_loadu_ps(b1)); v1 = _mm256_add_ps(v1, _mm256_loadu_ps(b1 + 8)); }
-            if (b2) { v0 = _mm256_add_ps(v0, _mm256_loadu_ps(b2)); v1 = _mm256_add_ps(v1, _mm256_loadu_ps(b2 + 8)); }
+            if (e.accumulate) { v0 = _mm256_add_ps(_mm256_loadu_ps(c), v0); v1 = _mm256_add_ps(_mm256_loadu_ps(c + 8), v1); }
+            if (e.b1) { v0 = _mm256_add_ps(v0, _mm256_loadu_ps(e.b1)); v1 = _mm256_add_ps(v1, _mm256_loadu_ps(e.b1 + 8)); }
+            if (e.b2) { v0 = _mm256_add_ps(v0, _mm256_loadu_ps(e.b2)); v1 = _mm256_add_ps(v1, _mm256_loadu_ps(e.b2 + 8)); }
             _mm256_storeu_ps(c, v0);
             _mm256_storeu_ps(c + 8, v1);
         } else {
@@ -202,9 +210,9 @@ void kernel256(const size_t MR, const int TA, size_t K, const float *A, size_t l
             _mm256_storeu_ps(tmp, acc[r][0]);
             _mm256_storeu_ps(tmp + 8, acc[r][1]);
             for (size_t j = 0; j < width; j++) {
-                float v = accumulate ? c[j] + tmp[j] : tmp[j];
-                if (b1) v += b1[j];
-                if (b2) v += b2[j];
+                float v = e.accumulate ? c[j] + tmp[j] : tmp[j];
+                if (e.b1) v += e.b1[j];
+                if (e.b2) v += e.b2[j];
                 c[j] = v;
             }
         }
@@ -213,7 +221,7 @@ void kernel256(const size_t MR, const int TA, size_t K, const float *A, size_t l
 
 KERNEL_ATTR256
 void gemm256_impl(const int TA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N, size_t n0,
-                  size_t n1, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) {
+                  size_t n1, Epilogue e, float *C, size_t ldc) {
     size_t panelStride = K * LOOM_PANEL;
     size_t rowBlock = row_block(K);
     for (size_t i0 = 0; i0 < M; i0 += rowBlock) {
@@ -222,10 +230,11 @@ void gemm256_impl(const int TA, size_t M, size_t K, const float *A, size_t lda, 
             const float *P = packed + j / LOOM_PANEL * panelStride;
             size_t width = n1 - j < LOOM_PANEL ? n1 - j : LOOM_PANEL;
             size_t i = i0;
-            for (; i + 6 <= end; i += 6) kernel256(6, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), C + i * ldc + j, ldc);
-            if (end - i >= 4) { kernel256(4, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), C + i * ldc + j, ldc); i += 4; }
-            if (end - i >= 2) { kernel256(2, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), C + i * ldc + j, ldc); i += 2; }
-            if (end - i >= 1) kernel256(1, TA, K, AROWS(A, TA, lda, i), lda, P, width, accumulate, AT_COLUMN(b1, j), AT_COLUMN(b2, j), C + i * ldc + j, ldc);
+            const Epilogue ej = from_column(e, j);
+            for (; i + 6 <= end; i += 6) kernel256(6, TA, K, AROWS(A, TA, lda, i), lda, P, width, ej, C + i * ldc + j, ldc);
+            if (end - i >= 4) { kernel256(4, TA, K, AROWS(A, TA, lda, i), lda, P, width, ej, C + i * ldc + j, ldc); i += 4; }
+            if (end - i >= 2) { kernel256(2, TA, K, AROWS(A, TA, lda, i), lda, P, width, ej, C + i * ldc + j, ldc); i += 2; }
+            if (end - i >= 1) kernel256(1, TA, K, AROWS(A, TA, lda, i), lda, P, width, ej, C + i * ldc + j, ldc);
         }
     }
     (void)N;
@@ -293,10 +302,11 @@ int loom_packed_gemm_supported(void) { return loom_cpu_level() != LOOM_CPU_BASEL
 void loom_packed_gemm_f32(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N,
                           size_t n0, size_t n1, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) {
     if (M == 0 || n1 <= n0) return;
+    const Epilogue e = {accumulate, b1, b2};
     int l = loom_cpu_level();
-    if (l == LOOM_CPU_AVX512) gemm512(transA, M, K, A, lda, packed, N, n0, n1, accumulate, b1, b2, C, ldc);
-    else if (l == LOOM_CPU_AVX2_FMA) gemm256(transA, M, K, A, lda, packed, N, n0, n1, accumulate, b1, b2, C, ldc);
-    else gemm_portable(transA, M, K, A, lda, packed, n0, n1 < N ? n1 : N, accumulate, b1, b2, C, ldc);
+    if (l == LOOM_CPU_AVX512) gemm512(transA, M, K, A, lda, packed, N, n0, n1, e, C, ldc);
+    else if (l == LOOM_CPU_AVX2_FMA) gemm256(transA, M, K, A, lda, packed, N, n0, n1, e, C, ldc);
+    else gemm_portable(transA, M, K, A, lda, packed, n0, n1 < N ? n1 : N, e, C, ldc);
 }
 
 #else
@@ -310,7 +320,8 @@ int loom_packed_gemm_supported(void) { return 0; }
 void loom_packed_gemm_f32(int transA, size_t M, size_t K, const float *A, size_t lda, const float *packed, size_t N,
                           size_t n0, size_t n1, int accumulate, const float *b1, const float *b2, float *C, size_t ldc) {
     if (M == 0 || n1 <= n0) return;
-    gemm_portable(transA, M, K, A, lda, packed, n0, n1 < N ? n1 : N, accumulate, b1, b2, C, ldc);
+    const Epilogue e = {accumulate, b1, b2};
+    gemm_portable(transA, M, K, A, lda, packed, n0, n1 < N ? n1 : N, e, C, ldc);
 }
 
 #endif

@@ -36,26 +36,49 @@ public enum TrainingStop: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// A process-wide request to stop training cleanly (set by the SIGINT handler).
+/// A request to stop training cleanly: process-wide (what the SIGINT handler sets), or scoped to
+/// the trainings run inside ``withScopedRequests(_:)``.
 public enum Interruption {
     private static let flag = Atomic<Bool>(false)
 
-    /// True once an interruption was requested.
-    public static var isRequested: Bool { flag.load(ordering: .relaxed) }
+    /// The request flag of one ``withScopedRequests(_:)`` call.
+    private final class ScopedFlag: Sendable {
+        let value = Atomic<Bool>(false)
+    }
 
-    /// Requests a stop (what the SIGINT handler does).
-    public static func request() { flag.store(true, ordering: .relaxed) }
+    @TaskLocal private static var scoped: ScopedFlag?
 
-    /// Clears a request (for tests and for long-lived processes).
-    public static func reset() { flag.store(false, ordering: .relaxed) }
+    /// True once an interruption was requested for the process, or inside the current scope.
+    public static var isRequested: Bool {
+        flag.load(ordering: .relaxed) || (scoped?.value.load(ordering: .relaxed) ?? false)
+    }
+
+    /// Requests a stop: inside ``withScopedRequests(_:)`` of the trainings in that scope only,
+    /// elsewhere of every training in the process.
+    public static func request() {
+        if let scoped { scoped.value.store(true, ordering: .relaxed) } else { flag.store(true, ordering: .relaxed) }
+    }
+
+    /// Clears a request (of the current scope, or the process-wide one outside any scope).
+    public static func reset() {
+        if let scoped { scoped.value.store(false, ordering: .relaxed) } else { flag.store(false, ordering: .relaxed) }
+    }
+
+    /// Runs `body` with requests of its own: a ``request()`` made inside stops the trainings
+    /// inside (and on its thread's task), not others running at the same time — for tests and
+    /// processes that train several models at once. A process-wide request (Ctrl-C) still
+    /// stops them too.
+    public static func withScopedRequests<R>(_ body: () throws -> R) rethrows -> R {
+        try $scoped.withValue(ScopedFlag()) { try body() }
+    }
 
     /// Turns Ctrl-C into a request: training finishes its current step, saves a checkpoint when
     /// one is configured and stops with ``TrainingStop/interrupted(epoch:checkpoint:)``.
-    /// A second Ctrl-C terminates immediately.
+    /// A second Ctrl-C terminates immediately. (The handler touches only the process-wide flag.)
     public static func installSignalHandler() {
         signal(SIGINT) { _ in
-            if Interruption.isRequested { _exit(130) }
-            Interruption.request()
+            if Interruption.flag.load(ordering: .relaxed) { _exit(130) }
+            Interruption.flag.store(true, ordering: .relaxed)
         }
     }
 }

@@ -27,19 +27,34 @@ struct TrainingSafetyTests {
         #expect(resumed == full, "resumed \(resumed) vs uninterrupted \(full)")
     }
 
+    /// The request is scoped: trainings in other tests running at the same time must not see it.
     @Test func interruptionSavesACheckpointAndStops() throws {
         let full = try Forecaster(config: Self.config(epochs: 5)).fit(Self.series)
         let url = Self.temporaryURL()
-        defer { try? FileManager.default.removeItem(at: url); Interruption.reset() }
-        #expect(throws: TrainingStop.interrupted(epoch: 4, checkpoint: url.path)) {
-            try Forecaster(config: Self.config(epochs: 5)).fit(Self.series, checkpointing: CheckpointPolicy(url: url, every: 100)) { report in
-                if report.epoch == 3 { Interruption.request() }
-                return true
+        defer { try? FileManager.default.removeItem(at: url) }
+        Interruption.withScopedRequests {
+            #expect(throws: TrainingStop.interrupted(epoch: 4, checkpoint: url.path)) {
+                try Forecaster(config: Self.config(epochs: 5)).fit(Self.series, checkpointing: CheckpointPolicy(url: url, every: 100)) { report in
+                    if report.epoch == 3 { Interruption.request() }
+                    return true
+                }
             }
         }
-        Interruption.reset()
         let resumed = try Forecaster(config: Self.config(epochs: 5)).fit(Self.series, checkpointing: CheckpointPolicy(url: url, every: 100, resume: true))
         #expect(resumed == full)
+    }
+
+    @Test func aScopedRequestStaysInItsScope() {
+        Interruption.withScopedRequests {
+            #expect(!Interruption.isRequested)
+            Interruption.request()
+            #expect(Interruption.isRequested)
+            Interruption.withScopedRequests { #expect(!Interruption.isRequested, "a nested scope has its own flag") }
+            Interruption.reset()
+            #expect(!Interruption.isRequested)
+            Interruption.request()
+        }
+        #expect(!Interruption.isRequested, "a request inside a scope must not reach the rest of the process")
     }
 
     @Test func aCheckpointOfAnotherConfigurationIsRefused() throws {

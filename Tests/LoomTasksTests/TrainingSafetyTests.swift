@@ -68,6 +68,20 @@ struct TrainingSafetyTests {
         }
     }
 
+    /// A step whose loss is finite can still leave non-finite weights (here an update of ∞: the
+    /// learning rate overflows Float32). One step per epoch, so only the weights check can see it.
+    @Test func nonFiniteWeightsStopTrainingBeforeTheyAreSaved() throws {
+        let url = Self.temporaryURL()
+        defer { try? FileManager.default.removeItem(at: url) }
+        var config = Self.config(epochs: 3, lr: 1e39)
+        config.batchSize = 1000
+        #expect(throws: ForecastError.nonFiniteWeights(epoch: 1)) {
+            try Forecaster(config: config).fit(Self.series, checkpointing: CheckpointPolicy(url: url, every: 1))
+        }
+        #expect(!FileManager.default.fileExists(atPath: url.path), "no checkpoint of non-finite weights")
+        #expect("\(ForecastError.nonFiniteWeights(epoch: 1))".contains("non-finite during epoch 1"))
+    }
+
     @Test func divergenceStopsWithTheEpochAndKeepsTheLastGoodCheckpoint() throws {
         let url = Self.temporaryURL()
         defer { try? FileManager.default.removeItem(at: url) }
@@ -97,5 +111,15 @@ struct TrainingSafetyTests {
         _ = try CharLanguageModel(config: config, vocab: corpus.vocab).train(on: corpus.indices, checkpointing: CheckpointPolicy(url: url, every: 1)) { $0.epoch < 2 }
         let resumed = try CharLanguageModel(config: config, vocab: corpus.vocab).train(on: corpus.indices, checkpointing: CheckpointPolicy(url: url, every: 1, resume: true))
         #expect(resumed == full)
+    }
+
+    /// As for the forecaster: one step per epoch whose update overflows (lr 1e39 is ∞ in Float32).
+    @Test func charLMStopsOnNonFiniteWeights() throws {
+        let corpus = try TextCorpus(text: String(repeating: "the time machine by h g wells ", count: 10))
+        var config = CharLMConfig()
+        config.hiddenSize = 8; config.batchSize = 2; config.numSteps = 100; config.epochs = 3; config.learningRate = 1e39
+        #expect(throws: CharLMError.nonFiniteWeights(epoch: 1)) {
+            try CharLanguageModel(config: config, vocab: corpus.vocab).train(on: corpus.indices)
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Reverse-mode automatic differentiation: the graph node and the backward pass.
 ///
 /// Each differentiable op records a ``GradNode`` holding its inputs and a closure that maps the
@@ -92,20 +94,21 @@ extension Tensor {
     }
 
     private func runBackward(seed: Tensor, retainGraph: Bool) {
-        // Every tensor reachable through grad nodes gets a slot (one hash lookup per edge);
-        // visited flags and pending gradients live in arrays indexed by slot.
+        // Every tensor reachable through grad nodes gets a slot, stamped on the tensor with this
+        // pass's number (no hashing); visited flags and pending gradients live in arrays indexed
+        // by slot. A tensor takes part in one backward pass at a time (as its gradient does).
         // Capacities for a typical training graph, so the arrays do not regrow several times.
         let expected = 64
-        var slots: [ObjectIdentifier: Int] = Dictionary(minimumCapacity: expected)
+        let pass = backwardPasses.wrappingAdd(1, ordering: .relaxed).newValue
         var tensors: [Tensor] = []
         var visited: [Bool] = []
         tensors.reserveCapacity(expected)
         visited.reserveCapacity(expected)
         func slot(_ t: Tensor) -> Int {
-            let id = ObjectIdentifier(t)
-            if let s = slots[id] { return s }
+            if t.backwardPass == pass { return t.backwardSlot }
             let s = tensors.count
-            slots[id] = s
+            t.backwardPass = pass
+            t.backwardSlot = s
             tensors.append(t)
             visited.append(false)
             return s
@@ -151,7 +154,7 @@ extension Tensor {
                 guard input.requiresGrad, let ig else { continue }
                 precondition(ig.shape == input.shape,
                              "\(node.name): gradient shape \(ig.shape) differs from input shape \(input.shape)")
-                let j = slots[ObjectIdentifier(input)]!
+                let j = input.backwardSlot             // slotted when the graph was walked
                 if let existing = grads[j] {
                     grads[j] = existing + ig
                 } else {
@@ -188,3 +191,6 @@ extension Tensor {
         return self
     }
 }
+
+/// Numbers backward passes; 0 is never used, so a new tensor belongs to none.
+private let backwardPasses = Atomic<UInt64>(0)

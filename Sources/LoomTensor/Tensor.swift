@@ -27,6 +27,11 @@ public final class Tensor: @unchecked Sendable {
     /// Storage of ``requiresGrad``; set directly by autograd for recorded results.
     @exclusivity(unchecked) var requiresGradFlag = false
 
+    /// The number of the backward pass that last reached this tensor, and the tensor's slot in
+    /// that pass (see `runBackward`: a stamp instead of a dictionary from tensor to slot).
+    @exclusivity(unchecked) var backwardPass: UInt64 = 0
+    @exclusivity(unchecked) var backwardSlot = 0
+
     /// Whether operations on this tensor are recorded for ``backward(_:retainGraph:)``.
     /// Only leaves (tensors not produced by a recorded op) may be switched by hand.
     public var requiresGrad: Bool {

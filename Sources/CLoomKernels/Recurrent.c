@@ -42,7 +42,6 @@ INLINE void copy_short(float *restrict dst, const float *restrict src, size_t n)
     }
 }
 
-
 // Four rows' 4-element remainders as one LANES block and back (H = 20, 36, 100 …): register
 // shuffles, so the block never goes through memory in pieces.
 typedef float LoomV4 __attribute__((vector_size(16)));
@@ -276,11 +275,11 @@ void loom_gru_step_f32(float *restrict xg, float *restrict hg, const float *rest
 #undef GRU_FINISH
     for (size_t r0 = 0; r0 < groupedRows; r0 += 4) {
         const size_t j = H - 4, G = 3 * H;
-        float *x0 = xg + r0 * G + j, *h0 = hg + r0 * G + j;
+        float *x0 = xg + r0 * G + j, *hg0 = hg + r0 * G + j;
         GruIn x;
         float y_[LANES];
         gather4(x.a, x0, G); gather4(x.b, x0 + H, G); gather4(x.c, x0 + 2 * H, G);
-        gather4(x.d, h0, G); gather4(x.e, h0 + H, G); gather4(x.f, h0 + 2 * H, G);
+        gather4(x.d, hg0, G); gather4(x.e, hg0 + H, G); gather4(x.f, hg0 + 2 * H, G);
         gather4(x.p, hprev + r0 * ldhprev + j, ldhprev);
         if (bhh) {
             float b_[LANES];   // the same four biases for each of the four rows
@@ -291,7 +290,7 @@ void loom_gru_step_f32(float *restrict xg, float *restrict hg, const float *rest
         gru_math(&x, y_);
         scatter4(x0, G, x.a); scatter4(x0 + H, G, x.b); scatter4(x0 + 2 * H, G, x.c);
         scatter4(h + r0 * ldh + j, ldh, y_);
-        if (bhh) { scatter4(h0, G, x.d); scatter4(h0 + H, G, x.e); scatter4(h0 + 2 * H, G, x.f); }
+        if (bhh) { scatter4(hg0, G, x.d); scatter4(hg0 + H, G, x.e); scatter4(hg0 + 2 * H, G, x.f); }
     }
 }
 

@@ -6,7 +6,7 @@ extension FusedRecurrence {
     /// `h0`/`c0` hold one (B, H_out)/(B, H) state per layer; the other arguments are as in `run`.
     static func runLayers(_ kind: RecurrentKind, data: Tensor, batchSizes: [Int], h0: [Tensor], c0: [Tensor]?,
                           weights: [RecurrentWeights], batchFirstInput: Bool = false, batchFirstOutput: Bool = false,
-                          zeroInitialState: Bool = false) -> (output: Tensor, h: Tensor, c: Tensor?) {
+                          zeroInitialState: Bool = false, outputShape: [Int]? = nil) -> (output: Tensor, h: Tensor, c: Tensor?) {
         let L = weights.count
         precondition(L > 0 && h0.count == L && (kind != .lstm || c0?.count == L),
                      "\(kind.name): expected \(L) initial states per kind of state, got \(h0.count) and \(c0?.count ?? 0)")
@@ -82,7 +82,9 @@ extension FusedRecurrence {
             }
             return gradients(dt == .float32 ? backward(Float.self) : backward(Double.self), for: inputs)
         }
-        var shapes = [[N, hOut], [L, B, hOut]]
+        precondition(outputShape.map { $0.reduce(1, *) == N * hOut } ?? true,
+                     "\(kind.name): output shape \(outputShape ?? []) does not hold \(N) × \(hOut) elements")
+        var shapes = [outputShape ?? [N, hOut], [L, B, hOut]]
         if kind == .lstm { shapes.append([L, B, H]) }
         let pieces = recorded.windows(shapes)
         return (pieces[0], pieces[1], kind == .lstm ? pieces[2] : nil)

@@ -19,11 +19,14 @@ enum FusedRecurrence {
     /// (`batchFirstOutput`) the rows of data (output) are in batch-first order; both need a padded
     /// stream (every batch size equal). `zeroInitialState` says that h0 is all zeros (no state was
     /// given): the first step's recurrent product, and its rows of the W_hh gradient, are then
-    /// skipped — they add only zeros.
+    /// skipped — they add only zeros. `outputShape` (same element count) is the shape the output
+    /// is returned in, (N, H_out) by default; with `stateAxis` h_n and c_n come as (1, B, ·), as a
+    /// one-layer module returns them — no reshape ops after the op.
     static func run(_ kind: RecurrentKind, data: Tensor, batchSizes: [Int], reverse: Bool,
                     h0: Tensor, c0: Tensor?, weights w: RecurrentWeights,
                     batchFirstInput: Bool = false, batchFirstOutput: Bool = false,
-                    zeroInitialState: Bool = false) -> (output: Tensor, h: Tensor, c: Tensor?) {
+                    zeroInitialState: Bool = false, outputShape: [Int]? = nil,
+                    stateAxis: Bool = false) -> (output: Tensor, h: Tensor, c: Tensor?) {
         let H = w.wHH.shape[0] / kind.gateCount
         let hOut = w.wHR?.shape[0] ?? H
         let B = batchSizes.first ?? 0
@@ -35,9 +38,10 @@ enum FusedRecurrence {
         let dt = data.dtype
         // One flat result [output | h_n | c_n] so that a single node carries the whole op; the
         // forward pass writes straight into its three windows.
-        var shapes = [[N, hOut], [B, hOut]]
-        if kind == .lstm { shapes.append([B, H]) }
-        let flat = Tensor(uninitialized: [shapes.reduce(0) { $0 + $1.reduce(1, *) }], dtype: dt)
+        var shapes = [outputShape ?? [N, hOut], stateAxis ? [1, B, hOut] : [B, hOut]]
+        if kind == .lstm { shapes.append(stateAxis ? [1, B, H] : [B, H]) }
+        precondition(shapes[0].reduce(1, *) == N * hOut, "\(kind.name): output shape \(shapes[0]) does not hold \(N) × \(hOut) elements")
+        let flat = Tensor(uninitialized: [N * hOut + B * hOut + (kind == .lstm ? B * H : 0)], dtype: dt)
         func forward<T: TensorScalar>(_: T.Type) -> Saved {
             let ph = flat.storage.pointer(T.self) + N * hOut
             return forwardPass(T.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad,

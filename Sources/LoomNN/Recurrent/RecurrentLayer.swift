@@ -102,9 +102,11 @@ open class RecurrentLayer: Module {
         let T = rowsBatchFirst ? x.shape[1] : x.shape[0], B = rowsBatchFirst ? x.shape[0] : x.shape[1]
         precondition(T > 0, "\(kind.name): the input has no time steps (shape \(input.shape))")
         let (h, c) = initialStates(h0: h0, c0: c0, batch: B, unbatched: unbatched, dtype: input.dtype)
+        let outputShape = rowsBatchFirst ? [B, T, directions * outputHiddenSize] : [T, B, directions * outputHiddenSize]
         let (outData, hN, cN) = runStack(x.reshape([T * B, inputSize]), batchSizes: Array(repeating: B, count: T), h0: h, c0: c,
-                                         batchFirst: rowsBatchFirst)
-        let output = outData.reshape(rowsBatchFirst ? [B, T, directions * outputHiddenSize] : [T, B, directions * outputHiddenSize])
+                                         batchFirst: rowsBatchFirst, outputShape: outputShape)
+        // Single ops already return the output in this shape (no reshape node).
+        let output = outData.shape == outputShape ? outData : outData.reshape(outputShape)
         if unbatched {
             return (output.squeeze(1), hN.squeeze(1), cN?.squeeze(1))
         }
@@ -149,8 +151,10 @@ open class RecurrentLayer: Module {
 
     /// All layers and directions over a packed stream: data (N, I) → (N, D·H_out), h_n, c_n.
     /// With `batchFirst` (padded streams only) data and output rows are in batch-first order.
+    /// `outputShape` (padded streams): the shape the caller wants the output in; where one op
+    /// runs the whole stack its output comes in that shape directly (else it is (N, D·H_out)).
     private func runStack(_ data: Tensor, batchSizes: [Int], h0: Tensor?, c0: Tensor?,
-                          batchFirst: Bool = false) -> (Tensor, Tensor, Tensor?) {
+                          batchFirst: Bool = false, outputShape: [Int]? = nil) -> (Tensor, Tensor, Tensor?) {
         var layerInput = data
         var hs: [Tensor] = [], cs: [Tensor] = []
         // Each layer and direction's initial state: a window of h0/c0 (one op, no copies), or
@@ -168,7 +172,14 @@ open class RecurrentLayer: Module {
             // Stacked unidirectional layers without dropout between them: one op for the stack.
             return FusedRecurrence.runLayers(kind, data: data, batchSizes: batchSizes, h0: h0s, c0: c0s,
                                              weights: weights.map { $0[0] }, batchFirstInput: batchFirst,
-                                             batchFirstOutput: batchFirst, zeroInitialState: h0 == nil)
+                                             batchFirstOutput: batchFirst, zeroInitialState: h0 == nil,
+                                             outputShape: outputShape)
+        }
+        if count == 1 {
+            // One layer, one direction: the op returns h_n and c_n with their leading axis.
+            return FusedRecurrence.run(kind, data: data, batchSizes: batchSizes, reverse: false, h0: h0s[0], c0: c0s?[0],
+                                       weights: weights[0][0], batchFirstInput: batchFirst, batchFirstOutput: batchFirst,
+                                       zeroInitialState: h0 == nil, outputShape: outputShape, stateAxis: true)
         }
         for layer in 0..<numLayers {
             var outs: [Tensor] = []
@@ -188,9 +199,7 @@ open class RecurrentLayer: Module {
                 layerInput = RecurrentLayer.dropoutMask(layerInput, p: dropout)
             }
         }
-        // One layer and direction: its state gets a leading axis as a view, not a stacked copy.
-        func stacked(_ t: [Tensor]) -> Tensor { t.count == 1 ? t[0].unsqueeze(0) : Tensor.stack(t) }
-        return (layerInput, stacked(hs), cs.isEmpty ? nil : stacked(cs))
+        return (layerInput, Tensor.stack(hs), cs.isEmpty ? nil : Tensor.stack(cs))
     }
 
     /// Inverted dropout with the global generator (seed it with `manualSeed`).

@@ -15,6 +15,32 @@ struct ParallelTests {
         #expect((0..<parts).map { counts[$0] } == Array(repeating: 200, count: parts))
     }
 
+    /// Calls separated by idle gaps reach the worker spinning, napping or asleep; a part it has not
+    /// taken yet is run by the caller instead. Either way each part runs exactly once per call,
+    /// also when the caller's own part is slow (the worker takes its part) or instant (the caller
+    /// may take it first).
+    @Test func partsRunOnceAcrossIdleGaps() {
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 2)
+        defer { counts.deallocate() }
+        func wait(_ microseconds: Double) {
+            let end = DispatchTime.now().uptimeNanoseconds + UInt64(microseconds * 1000)
+            while DispatchTime.now().uptimeNanoseconds < end {}
+        }
+        for gap in [0.0, 5, 40, 400, 3000] {
+            for slowCaller in [false, true] {
+                for _ in 0..<(gap > 1000 ? 4 : 40) {
+                    counts.initialize(repeating: 0, count: 2)
+                    wait(gap)
+                    Parallel.run(parts: 2) { p in
+                        if p == 0 && slowCaller { wait(20) }
+                        counts[p] += 1
+                    }
+                    #expect(counts[0] == 1 && counts[1] == 1, "gap \(gap) µs, slow caller \(slowCaller): \(counts[0]), \(counts[1])")
+                }
+            }
+        }
+    }
+
     /// A split from inside a part, and splits from several threads at once, run correctly (the
     /// pool runs a call on its caller when it is busy).
     @Test func nestedAndConcurrentCallsComplete() async {

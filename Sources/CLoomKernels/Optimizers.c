@@ -164,6 +164,7 @@ AVX512_INLINE void adam512_loop(ADAM_PARAMS, const int shrinking, const int deca
     const __m512 vshrink = _mm512_set1_ps(shrink), vl2 = _mm512_set1_ps(l2), vmw = _mm512_set1_ps(m_weight);
     const __m512 vb2 = _mm512_set1_ps(beta2), vvw = _mm512_set1_ps(v_weight), vstep = _mm512_set1_ps(neg_step);
     const __m512 vinv = _mm512_set1_ps(1.0f / correction2), veps = _mm512_set1_ps(eps), two = _mm512_set1_ps(2.0f);
+    const __m512 vmaxf = _mm512_set1_ps(3.40282347e38f);
     // Full blocks use plain loads and stores, the last partial block masked ones (masked
     // accesses in every block slowed the loop from 8.8 to 10.1 µs).
     for (size_t i = 0; i < n; i += 16) {
@@ -183,7 +184,9 @@ AVX512_INLINE void adam512_loop(ADAM_PARAMS, const int shrinking, const int deca
             vh = _mm512_max_ps(LOAD(vmax + i), vi);
             STORE(vmax + i, vh);
         }
-        __m512 d = _mm512_fmadd_ps(_mm512_sqrt_ps(vh), vinv, veps);
+        // d at most the largest float: for an overflowed second moment (d = ∞) the refinement
+        // below would give ∞·0 = NaN instead of the division's m/∞ = 0 (min keeps a NaN d).
+        __m512 d = _mm512_min_ps(vmaxf, _mm512_fmadd_ps(_mm512_sqrt_ps(vh), vinv, veps));
         __m512 r = _mm512_rcp14_ps(d);
         r = _mm512_mul_ps(r, _mm512_fnmadd_ps(d, r, two));
         STORE(p + i, _mm512_fmadd_ps(_mm512_mul_ps(vstep, mi), r, pi));

@@ -38,6 +38,18 @@ struct OptimizerBehaviourTests {
         }
     }
 
+    /// A gradient so large that its square overflows (v = ∞) gives an update of m/∞ = 0, as
+    /// PyTorch's division does — not NaN from a reciprocal's refinement (∞·0); NaN stays NaN.
+    @Test func adamWithAnOverflowingSecondMomentLeavesTheParameter() {
+        let p = Tensor([Float](repeating: 0.5, count: 37)).requiringGrad()
+        p.grad = Tensor([Float](repeating: 1e21, count: 37))
+        let q = Tensor([Float](repeating: 0.5, count: 37)).requiringGrad()
+        q.grad = Tensor([Float](repeating: .nan, count: 37))
+        Adam([p, q], lr: 0.1).step()
+        #expect(p.scalars == [Float](repeating: 0.5, count: 37))
+        #expect(q.scalars.allSatisfy(\.isNaN), "a NaN gradient still makes the parameter NaN, as in PyTorch")
+    }
+
     @Test func zeroGradSetsNilAndParametersWithoutGradientAreSkipped() {
         let a = Tensor([1, 2] as [Float]).requiringGrad(), b = Tensor([3] as [Float]).requiringGrad()
         let opt = SGD([a, b], lr: 0.5, momentum: 0.9)

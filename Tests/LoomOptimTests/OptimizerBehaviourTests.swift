@@ -47,7 +47,7 @@ struct OptimizerBehaviourTests {
         q.grad = Tensor([Float](repeating: .nan, count: 37))
         Adam([p, q], lr: 0.1).step()
         #expect(p.scalars == [Float](repeating: 0.5, count: 37))
-        #expect(q.scalars.allSatisfy(\.isNaN), "a NaN gradient still makes the parameter NaN, as in PyTorch")
+        #expect(q.scalars.allSatisfy { $0.isNaN }, "a NaN gradient still makes the parameter NaN, as in PyTorch")
     }
 
     @Test func zeroGradSetsNilAndParametersWithoutGradientAreSkipped() {

@@ -42,25 +42,55 @@ INLINE void copy_short(float *restrict dst, const float *restrict src, size_t n)
     }
 }
 
-// Four rows' 4-element remainders as one LANES block and back (H = 20, 36, 100 …): register
-// shuffles, so the block never goes through memory in pieces.
+// The rem-element row remainders of LANES / rem rows as one LANES block and back, for rem = 2,
+// 4 or 8 (H = 50, 20, 200 …): register shuffles, so the block never goes through memory in
+// pieces. `stride` is the distance between the rows (0 repeats one row).
+typedef float LoomV2 __attribute__((vector_size(8)));
 typedef float LoomV4 __attribute__((vector_size(16)));
 typedef float LoomV8 __attribute__((vector_size(32)));
 typedef float LoomV16 __attribute__((vector_size(64)));
-INLINE LoomV4 load4(const float *p) { LoomV4 v; __builtin_memcpy(&v, p, sizeof v); return v; }
-INLINE void gather4(float *restrict dst, const float *restrict p, size_t stride) {
-    LoomV8 a = __builtin_shufflevector(load4(p), load4(p + stride), 0, 1, 2, 3, 4, 5, 6, 7);
-    LoomV8 b = __builtin_shufflevector(load4(p + 2 * stride), load4(p + 3 * stride), 0, 1, 2, 3, 4, 5, 6, 7);
-    LoomV16 v = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+// Macros rather than functions: vectors wider than 16 bytes as arguments or results would be an
+// ABI question in the baseline clone (-Wpsabi), although everything is inlined.
+#define LOAD_V(T, p) ({ T v_; __builtin_memcpy(&v_, (p), sizeof v_); v_; })
+#define JOIN2(a, b) __builtin_shufflevector((a), (b), 0, 1, 2, 3)
+#define JOIN4(a, b) __builtin_shufflevector((a), (b), 0, 1, 2, 3, 4, 5, 6, 7)
+#define JOIN8(a, b) __builtin_shufflevector((a), (b), 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+INLINE void gather_tails(float *restrict dst, const float *restrict p, size_t stride, size_t rem) {
+    LoomV16 v;
+    if (rem == 2) {
+        const float *q = p + 4 * stride;
+        LoomV8 a = JOIN4(JOIN2(LOAD_V(LoomV2, p), LOAD_V(LoomV2, p + stride)),
+                         JOIN2(LOAD_V(LoomV2, p + 2 * stride), LOAD_V(LoomV2, p + 3 * stride)));
+        LoomV8 b = JOIN4(JOIN2(LOAD_V(LoomV2, q), LOAD_V(LoomV2, q + stride)),
+                         JOIN2(LOAD_V(LoomV2, q + 2 * stride), LOAD_V(LoomV2, q + 3 * stride)));
+        v = JOIN8(a, b);
+    } else if (rem == 4) {
+        LoomV8 a = JOIN4(LOAD_V(LoomV4, p), LOAD_V(LoomV4, p + stride));
+        LoomV8 b = JOIN4(LOAD_V(LoomV4, p + 2 * stride), LOAD_V(LoomV4, p + 3 * stride));
+        v = JOIN8(a, b);
+    } else {
+        v = JOIN8(LOAD_V(LoomV8, p), LOAD_V(LoomV8, p + stride));
+    }
     __builtin_memcpy(dst, &v, sizeof v);
 }
-INLINE void scatter4(float *restrict p, size_t stride, const float *restrict src) {
+INLINE void scatter_tails(float *restrict p, size_t stride, const float *restrict src, size_t rem) {
     LoomV16 v;
     __builtin_memcpy(&v, src, sizeof v);
-    LoomV4 a = __builtin_shufflevector(v, v, 0, 1, 2, 3), b = __builtin_shufflevector(v, v, 4, 5, 6, 7);
-    LoomV4 c = __builtin_shufflevector(v, v, 8, 9, 10, 11), d = __builtin_shufflevector(v, v, 12, 13, 14, 15);
-    __builtin_memcpy(p, &a, sizeof a); __builtin_memcpy(p + stride, &b, sizeof b);
-    __builtin_memcpy(p + 2 * stride, &c, sizeof c); __builtin_memcpy(p + 3 * stride, &d, sizeof d);
+    if (rem == 2) {
+        for (size_t q = 0; q < 8; q++) {
+            LoomV2 piece = { v[2 * q], v[2 * q + 1] };
+            __builtin_memcpy(p + q * stride, &piece, sizeof piece);
+        }
+    } else if (rem == 4) {
+        LoomV4 a = __builtin_shufflevector(v, v, 0, 1, 2, 3), b = __builtin_shufflevector(v, v, 4, 5, 6, 7);
+        LoomV4 c = __builtin_shufflevector(v, v, 8, 9, 10, 11), d = __builtin_shufflevector(v, v, 12, 13, 14, 15);
+        __builtin_memcpy(p, &a, sizeof a); __builtin_memcpy(p + stride, &b, sizeof b);
+        __builtin_memcpy(p + 2 * stride, &c, sizeof c); __builtin_memcpy(p + 3 * stride, &d, sizeof d);
+    } else {
+        LoomV8 a = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7);
+        LoomV8 b = __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+        __builtin_memcpy(p, &a, sizeof a); __builtin_memcpy(p + stride, &b, sizeof b);
+    }
 }
 
 // Runs LOAD(in, j, len) / FINISH(in, j, len) over a row of H elements as described above.
@@ -99,6 +129,8 @@ INLINE void lstm_math(LstmIn *x, float *restrict t, float *restrict m) {
 // full block) pack the remainders of several rows into one block instead of running an
 // overlapping block per row: H = 20 computes 20 + 4 lanes per row instead of 32.
 #define GROUPED_TAILS(H) ((H) >= LANES && (H) % LANES != 0 && (H) % LANES <= LANES / 2)
+// Remainders that gather_tails moves with shuffles (others go through copy_short or overlap).
+#define SHUFFLED_TAILS(H) (GROUPED_TAILS(H) && ((H) % LANES == 2 || (H) % LANES == 4 || (H) % LANES == 8))
 
 LOOM_CLONES
 void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size_t ldcprev, float *restrict c, size_t ldc,
@@ -128,15 +160,16 @@ void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size
         const size_t rows = n - r0 < per ? n - r0 : per;
         LstmIn x;
         float t_[LANES], m_[LANES];
-        if (rem == 4 && rows == 4) {
-            const float *g0 = gates + r0 * 4 * H + rowH;
+        if (SHUFFLED_TAILS(H) && rows == per) {
+            const size_t G = 4 * H;
+            float *g0 = gates + r0 * G + rowH;
             float *cr = c + r0 * ldc + rowH, *tr = tc + r0 * H + rowH, *mr = m + r0 * ldm + rowH;
-            gather4(x.i, g0, 4 * H); gather4(x.f, g0 + H, 4 * H); gather4(x.g, g0 + 2 * H, 4 * H);
-            gather4(x.o, g0 + 3 * H, 4 * H); gather4(x.c, cprev + r0 * ldcprev + rowH, ldcprev);
+            gather_tails(x.i, g0, G, rem); gather_tails(x.f, g0 + H, G, rem); gather_tails(x.g, g0 + 2 * H, G, rem);
+            gather_tails(x.o, g0 + 3 * H, G, rem); gather_tails(x.c, cprev + r0 * ldcprev + rowH, ldcprev, rem);
             lstm_math(&x, t_, m_);
-            float *gw = gates + r0 * 4 * H + rowH;
-            scatter4(gw, 4 * H, x.i); scatter4(gw + H, 4 * H, x.f); scatter4(gw + 2 * H, 4 * H, x.g);
-            scatter4(gw + 3 * H, 4 * H, x.o); scatter4(cr, ldc, x.c); scatter4(tr, H, t_); scatter4(mr, ldm, m_);
+            scatter_tails(g0, G, x.i, rem); scatter_tails(g0 + H, G, x.f, rem); scatter_tails(g0 + 2 * H, G, x.g, rem);
+            scatter_tails(g0 + 3 * H, G, x.o, rem); scatter_tails(cr, ldc, x.c, rem); scatter_tails(tr, H, t_, rem);
+            scatter_tails(mr, ldm, m_, rem);
             continue;
         }
         for (size_t l = 0; l < LANES; l++) { x.i[l] = 0.0f; x.f[l] = 0.0f; x.g[l] = 0.0f; x.o[l] = 0.0f; x.c[l] = 0.0f; }
@@ -178,8 +211,8 @@ void loom_lstm_step_backward_f32(const float *restrict gates, const float *restr
                                  size_t n, size_t H) {
     // Rows in groups of four with 4-element remainders (H = 20, 36, 100 …) leave the remainders
     // to one grouped block per group; other rows cover theirs with an overlapping block.
-    const int grouped = GROUPED_TAILS(H) && H % LANES == 4;
-    const size_t groupedRows = grouped ? n - n % 4 : 0;
+    const int grouped = SHUFFLED_TAILS(H);
+    const size_t rem = H % LANES, per = grouped ? LANES / rem : 1, groupedRows = grouped ? n - n % per : 0;
 #define LSTMB_LOAD(x, j, len) do { load((x)->i, gi + (j), len); load((x)->f, gf + (j), len); load((x)->g, gg + (j), len); \
                                    load((x)->o, go + (j), len); load((x)->t, tr + (j), len); load((x)->c0, cp + (j), len); \
                                    load((x)->d, dmr + (j), len); load((x)->dc, dcr + (j), len); } while (0)
@@ -198,23 +231,25 @@ void loom_lstm_step_backward_f32(const float *restrict gates, const float *restr
             ROW_BLOCKS(LstmBackIn, LSTMB_LOAD, LSTMB_FINISH, (width));                                        \
         }                                                                                                     \
     } while (0)
-    if (grouped) LSTMB_ROWS(0, groupedRows, H - 4);
+    if (grouped) LSTMB_ROWS(0, groupedRows, H - rem);
     LSTMB_ROWS(groupedRows, n, H);
 #undef LSTMB_ROWS
 #undef LSTMB_LOAD
 #undef LSTMB_FINISH
-    for (size_t r0 = 0; r0 < groupedRows; r0 += 4) {
-        const size_t j = H - 4, G = 4 * H;
+    for (size_t r0 = 0; r0 < groupedRows; r0 += per) {
+        const size_t j = H - rem, G = 4 * H;
         const float *g0 = gates + r0 * G + j;
         LstmBackIn x;
         float a_[LANES], b_[LANES], e_[LANES], h_[LANES];
-        gather4(x.i, g0, G); gather4(x.f, g0 + H, G); gather4(x.g, g0 + 2 * H, G); gather4(x.o, g0 + 3 * H, G);
-        gather4(x.t, tc + r0 * H + j, H); gather4(x.c0, cprev + r0 * ldcprev + j, ldcprev);
-        gather4(x.d, dm + r0 * ldm + j, ldm); gather4(x.dc, dc + r0 * lddc + j, lddc);
+        gather_tails(x.i, g0, G, rem); gather_tails(x.f, g0 + H, G, rem);
+        gather_tails(x.g, g0 + 2 * H, G, rem); gather_tails(x.o, g0 + 3 * H, G, rem);
+        gather_tails(x.t, tc + r0 * H + j, H, rem); gather_tails(x.c0, cprev + r0 * ldcprev + j, ldcprev, rem);
+        gather_tails(x.d, dm + r0 * ldm + j, ldm, rem); gather_tails(x.dc, dc + r0 * lddc + j, lddc, rem);
         lstm_back_math(&x, a_, b_, e_, h_);
         float *d0 = dz + r0 * G + j;
-        scatter4(d0, G, a_); scatter4(d0 + H, G, b_); scatter4(d0 + 2 * H, G, e_); scatter4(d0 + 3 * H, G, h_);
-        scatter4(dc + r0 * lddc + j, lddc, x.dc);
+        scatter_tails(d0, G, a_, rem); scatter_tails(d0 + H, G, b_, rem);
+        scatter_tails(d0 + 2 * H, G, e_, rem); scatter_tails(d0 + 3 * H, G, h_, rem);
+        scatter_tails(dc + r0 * lddc + j, lddc, x.dc, rem);
     }
 }
 
@@ -245,8 +280,8 @@ void loom_gru_step_f32(float *restrict xg, float *restrict hg, const float *rest
                        size_t ldhprev, float *restrict h, size_t ldh, size_t n, size_t H) {
     // Rows in groups of four with 4-element remainders (H = 20, 36, 100 …) leave the remainders
     // to one grouped block per group, as the LSTM kernels do.
-    const int grouped = GROUPED_TAILS(H) && H % LANES == 4;
-    const size_t groupedRows = grouped ? n - n % 4 : 0;
+    const int grouped = SHUFFLED_TAILS(H);
+    const size_t rem = H % LANES, per = grouped ? LANES / rem : 1, groupedRows = grouped ? n - n % per : 0;
 #define GRU_LOAD(x, j, len) do { load((x)->a, xr + (j), len); load((x)->b, xz + (j), len); load((x)->c, xn + (j), len); \
                                  load((x)->d, hr + (j), len); load((x)->e, hz + (j), len); load((x)->f, hn + (j), len); \
                                  load((x)->p, hp + (j), len);                                                        \
@@ -268,29 +303,29 @@ void loom_gru_step_f32(float *restrict xg, float *restrict hg, const float *rest
             ROW_BLOCKS(GruIn, GRU_LOAD, GRU_FINISH, (width));                                                 \
         }                                                                                                     \
     } while (0)
-    if (grouped) GRU_ROWS(0, groupedRows, H - 4);
+    if (grouped) GRU_ROWS(0, groupedRows, H - rem);
     GRU_ROWS(groupedRows, n, H);
 #undef GRU_ROWS
 #undef GRU_LOAD
 #undef GRU_FINISH
-    for (size_t r0 = 0; r0 < groupedRows; r0 += 4) {
-        const size_t j = H - 4, G = 3 * H;
+    for (size_t r0 = 0; r0 < groupedRows; r0 += per) {
+        const size_t j = H - rem, G = 3 * H;
         float *x0 = xg + r0 * G + j, *hg0 = hg + r0 * G + j;
         GruIn x;
         float y_[LANES];
-        gather4(x.a, x0, G); gather4(x.b, x0 + H, G); gather4(x.c, x0 + 2 * H, G);
-        gather4(x.d, hg0, G); gather4(x.e, hg0 + H, G); gather4(x.f, hg0 + 2 * H, G);
-        gather4(x.p, hprev + r0 * ldhprev + j, ldhprev);
+        gather_tails(x.a, x0, G, rem); gather_tails(x.b, x0 + H, G, rem); gather_tails(x.c, x0 + 2 * H, G, rem);
+        gather_tails(x.d, hg0, G, rem); gather_tails(x.e, hg0 + H, G, rem); gather_tails(x.f, hg0 + 2 * H, G, rem);
+        gather_tails(x.p, hprev + r0 * ldhprev + j, ldhprev, rem);
         if (bhh) {
-            float b_[LANES];   // the same four biases for each of the four rows
-            gather4(b_, bhh + j, 0); for (size_t k = 0; k < LANES; k++) x.d[k] += b_[k];
-            gather4(b_, bhh + H + j, 0); for (size_t k = 0; k < LANES; k++) x.e[k] += b_[k];
-            gather4(b_, bhh + 2 * H + j, 0); for (size_t k = 0; k < LANES; k++) x.f[k] += b_[k];
+            float b_[LANES];   // the same biases for each row of the group
+            gather_tails(b_, bhh + j, 0, rem); for (size_t k = 0; k < LANES; k++) x.d[k] += b_[k];
+            gather_tails(b_, bhh + H + j, 0, rem); for (size_t k = 0; k < LANES; k++) x.e[k] += b_[k];
+            gather_tails(b_, bhh + 2 * H + j, 0, rem); for (size_t k = 0; k < LANES; k++) x.f[k] += b_[k];
         }
         gru_math(&x, y_);
-        scatter4(x0, G, x.a); scatter4(x0 + H, G, x.b); scatter4(x0 + 2 * H, G, x.c);
-        scatter4(h + r0 * ldh + j, ldh, y_);
-        if (bhh) { scatter4(hg0, G, x.d); scatter4(hg0 + H, G, x.e); scatter4(hg0 + 2 * H, G, x.f); }
+        scatter_tails(x0, G, x.a, rem); scatter_tails(x0 + H, G, x.b, rem); scatter_tails(x0 + 2 * H, G, x.c, rem);
+        scatter_tails(h + r0 * ldh + j, ldh, y_, rem);
+        if (bhh) { scatter_tails(hg0, G, x.d, rem); scatter_tails(hg0 + H, G, x.e, rem); scatter_tails(hg0 + 2 * H, G, x.f, rem); }
     }
 }
 

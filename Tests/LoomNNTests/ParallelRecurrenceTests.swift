@@ -61,8 +61,11 @@ struct ParallelRecurrenceTests {
 
     /// H = 128: large enough that the step product and the point-wise steps split over threads;
     /// the result equals a one-thread run bit for bit, and the composed cell loop (Float64) to
-    /// rounding. H = 20 and 50: rows whose last block overlaps the previous one (see Recurrent.c).
-    @Test(arguments: [(RecurrentKind.lstm, false), (.lstm, true), (.gru, false), (.rnn(.tanh), false)], [(false, 128), (true, 128), (false, 20), (true, 50)])
+    /// rounding. H = 20, 50 and 24 (remainders of 4, 2 and 8 past the last 16-wide block): rows
+    /// whose remainders are gathered from several rows, or covered by an overlapping block (see
+    /// Recurrent.c).
+    @Test(arguments: [(RecurrentKind.lstm, false), (.lstm, true), (.gru, false), (.rnn(.tanh), false)],
+          [(false, 128), (true, 128), (false, 20), (true, 50), (false, 24)])
     func threadedStepsEqualOneThread(case c: (RecurrentKind, Bool), direction: (reverse: Bool, H: Int)) {
         let (kind, project) = c
         let (reverse, H) = direction

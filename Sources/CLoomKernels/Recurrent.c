@@ -3,11 +3,13 @@
 // Each row is processed in blocks of LANES elements whose math runs over exactly LANES lanes
 // (always vectorized). Hidden sizes are rarely multiples of LANES (20, 50, 100 …), and a
 // zero-padded partial block is slow (element-wise conditional loads and stores). So when
-// H ≥ LANES the row's remainder is covered by one more full block over its last LANES
-// elements, overlapping the previous block. Its inputs are loaded before any of the row's
-// stores: kernels that update in place (activations over pre-activations, dc, dhprev) then
-// write the overlapping elements twice with the same values. Only rows shorter than LANES take
-// the padded path.
+// H ≥ LANES a short remainder (2, 4 or 8 elements: H = 50, 20, 100, 200 …) is gathered from
+// several rows into one block with register shuffles (gather_tails, LSTM and GRU); otherwise
+// the row's remainder is covered by one more full block over its last LANES elements,
+// overlapping the previous block. Its inputs are loaded before any of the row's stores: kernels
+// that update in place (activations over pre-activations, dc, dhprev) then write the
+// overlapping elements twice with the same values. Only rows shorter than LANES take the padded
+// path.
 #include "CLoomRecurrent.h"
 #include "InlineMath.h"
 

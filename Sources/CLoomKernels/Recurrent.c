@@ -134,6 +134,19 @@ INLINE void lstm_math(LstmIn *x, float *restrict t, float *restrict m) {
 // Remainders that gather_tails moves with shuffles (others go through copy_short or overlap).
 #define SHUFFLED_TAILS(H) (GROUPED_TAILS(H) && ((H) % LANES == 2 || (H) % LANES == 4 || (H) % LANES == 8))
 
+// How n rows of H elements split for the shuffled remainders: `rows` (a multiple of `per`, the
+// rows per gathered block) leave their `rem`-element remainders to gather_tails; 0 when H's
+// remainder is not shuffled.
+typedef struct { size_t rem, per, rows; } TailGroups;
+INLINE TailGroups tail_groups(size_t n, size_t H) {
+    TailGroups t = { H % LANES, 1, 0 };
+    if (SHUFFLED_TAILS(H)) {
+        t.per = LANES / t.rem;
+        t.rows = n - n % t.per;
+    }
+    return t;
+}
+
 LOOM_CLONES
 void loom_lstm_step_f32(float *restrict gates, const float *restrict cprev, size_t ldcprev, float *restrict c, size_t ldc,
                         float *restrict tc, float *restrict m, size_t ldm, size_t n, size_t H) {
@@ -211,10 +224,10 @@ LOOM_CLONES
 void loom_lstm_step_backward_f32(const float *restrict gates, const float *restrict cprev, size_t ldcprev, const float *restrict tc,
                                  const float *restrict dm, size_t ldm, float *restrict dc, size_t lddc, float *restrict dz,
                                  size_t n, size_t H) {
-    // Rows in groups of four with 4-element remainders (H = 20, 36, 100 …) leave the remainders
-    // to one grouped block per group; other rows cover theirs with an overlapping block.
-    const int grouped = SHUFFLED_TAILS(H);
-    const size_t rem = H % LANES, per = grouped ? LANES / rem : 1, groupedRows = grouped ? n - n % per : 0;
+    // Rows in groups (tail_groups) leave their 2-, 4- or 8-element remainders to one gathered
+    // block per group; other rows cover theirs with an overlapping block.
+    const TailGroups tails = tail_groups(n, H);
+    const size_t rem = tails.rem, per = tails.per, groupedRows = tails.rows;
 #define LSTMB_LOAD(x, j, len) do { load((x)->i, gi + (j), len); load((x)->f, gf + (j), len); load((x)->g, gg + (j), len); \
                                    load((x)->o, go + (j), len); load((x)->t, tr + (j), len); load((x)->c0, cp + (j), len); \
                                    load((x)->d, dmr + (j), len); load((x)->dc, dcr + (j), len); } while (0)
@@ -233,7 +246,7 @@ void loom_lstm_step_backward_f32(const float *restrict gates, const float *restr
             ROW_BLOCKS(LstmBackIn, LSTMB_LOAD, LSTMB_FINISH, (width));                                        \
         }                                                                                                     \
     } while (0)
-    if (grouped) LSTMB_ROWS(0, groupedRows, H - rem);
+    LSTMB_ROWS(0, groupedRows, H - rem);
     LSTMB_ROWS(groupedRows, n, H);
 #undef LSTMB_ROWS
 #undef LSTMB_LOAD
@@ -280,10 +293,10 @@ INLINE void gru_math(GruIn *x, float *restrict y) {
 LOOM_CLONES
 void loom_gru_step_f32(float *restrict xg, float *restrict hg, const float *restrict bhh, const float *restrict hprev,
                        size_t ldhprev, float *restrict h, size_t ldh, size_t n, size_t H) {
-    // Rows in groups of four with 4-element remainders (H = 20, 36, 100 …) leave the remainders
-    // to one grouped block per group, as the LSTM kernels do.
-    const int grouped = SHUFFLED_TAILS(H);
-    const size_t rem = H % LANES, per = grouped ? LANES / rem : 1, groupedRows = grouped ? n - n % per : 0;
+    // Rows in groups (tail_groups) leave their 2-, 4- or 8-element remainders to one gathered
+    // block per group, as the LSTM kernels do.
+    const TailGroups tails = tail_groups(n, H);
+    const size_t rem = tails.rem, per = tails.per, groupedRows = tails.rows;
 #define GRU_LOAD(x, j, len) do { load((x)->a, xr + (j), len); load((x)->b, xz + (j), len); load((x)->c, xn + (j), len); \
                                  load((x)->d, hr + (j), len); load((x)->e, hz + (j), len); load((x)->f, hn + (j), len); \
                                  load((x)->p, hp + (j), len);                                                        \
@@ -305,7 +318,7 @@ void loom_gru_step_f32(float *restrict xg, float *restrict hg, const float *rest
             ROW_BLOCKS(GruIn, GRU_LOAD, GRU_FINISH, (width));                                                 \
         }                                                                                                     \
     } while (0)
-    if (grouped) GRU_ROWS(0, groupedRows, H - rem);
+    GRU_ROWS(0, groupedRows, H - rem);
     GRU_ROWS(groupedRows, n, H);
 #undef GRU_ROWS
 #undef GRU_LOAD

@@ -41,7 +41,7 @@ enum FusedRecurrence {
         var shapes = [outputShape ?? [N, hOut], stateAxis ? [1, B, hOut] : [B, hOut]]
         if kind == .lstm { shapes.append(stateAxis ? [1, B, H] : [B, H]) }
         precondition(shapes[0].reduce(1, *) == N * hOut, "\(kind.name): output shape \(shapes[0]) does not hold \(N) × \(hOut) elements")
-        let flat = Tensor(uninitialized: [N * hOut + B * hOut + (kind == .lstm ? B * H : 0)], dtype: dt)
+        let flat = Tensor(uninitialized: [shapes.reduce(0) { $0 + $1.reduce(1, *) }], dtype: dt)
         func forward<T: TensorScalar>(_: T.Type) -> Saved {
             let ph = flat.storage.pointer(T.self) + N * hOut
             return forwardPass(T.self, kind, data, batchSizes, reverse, h0, c0, w, H: H, hOut: hOut, save: needsGrad,

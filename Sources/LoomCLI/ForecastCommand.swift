@@ -2,16 +2,23 @@ import ArgumentParser
 import Foundation
 import Loom
 
-/// `loom forecast`: trains a recurrent forecaster on a series, forecasts its held-out end and
-/// compares with naive baselines. With no `--csv` it reproduces the airline passengers tutorial.
+/// `loom forecast`: chooses and trains a recurrent forecaster on a series, forecasts its
+/// held-out end (or, with `--test 0`, the future) with prediction intervals and compares with
+/// naive baselines. `--preset tutorial` reproduces the airline passengers tutorial instead.
 struct ForecastCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
-        abstract: "Train an LSTM/GRU/RNN forecaster and score its forecast of the held-out end of a series.",
+        abstract: "Train an LSTM/GRU forecaster (chosen automatically) and forecast a series with prediction intervals.",
         discussion: """
-            Without --csv, uses the bundled airline passengers series (1949–1960) in the tutorial's \
-            configuration: last 12 months held out, MinMaxScaler(-1, 1) fit on the rest, windows of 12, \
-            LSTM(1→100) + Linear, batch 1, MSE, Adam(lr 0.001), 150 epochs, recursive 12-month forecast.
+            By default (--auto) a configuration is chosen on rolling validation blocks at the end of \
+            the training part: target transform (Box-Cox, differencing), LSTM or GRU, hidden size, \
+            window and strategy; then an ensemble of --members networks is trained and combined, with \
+            prediction intervals from the validation errors. Flags such as --model, --hidden, --window, \
+            --strategy, --transform and --epochs pin that choice.
+            --preset tutorial runs the airline passengers tutorial's configuration instead: last 12 \
+            months held out, MinMaxScaler(-1, 1) fit on the rest, windows of 12, LSTM(1→100) + Linear, \
+            batch 1, MSE, Adam(lr 0.001), 150 epochs, recursive 12-month forecast.
+            Without --csv the bundled airline passengers series (1949–1960) is used.
             """
     )
 
@@ -19,24 +26,30 @@ struct ForecastCommand: ParsableCommand {
     @OptionGroup var model: ForecastModelOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "Values held out at the end and forecast.")
-    var test: Int = 12
+    @Option(help: "Values held out at the end and forecast (default: one season, 10 without a season). 0 trains on the whole series and forecasts --horizon future steps.")
+    var test: Int?
 
-    @Option(help: "Rolling-origin backtest over this many folds (each trains a fresh model).")
+    @Option(help: "Rolling-origin backtest over this many folds (each trains a fresh forecaster).")
     var backtestFolds: Int = 0
 
-    @Option(help: "Write an SVG plot: the whole series with the forecast, and the last months zoomed.")
+    @Option(help: "Write an SVG plot: the whole series with the forecast and its intervals, and the last seasons zoomed.")
     var plot: String?
 
-    @Option(help: "Save the trained forecaster (weights, scaler, configuration) to this file.")
+    @Option(help: "Save the trained forecaster to this file (forecasts of `loom predict` continue after the last known value).")
     var save: String?
 
     @OptionGroup var safety: CheckpointOptions
 
     mutating func validate() throws {
+        try data.validate()
         try model.validate()
-        guard test > 0 else { throw ValidationError("--test must be positive, got \(test)") }
+        if let test, test < 0 { throw ValidationError("--test must be 0 or positive, got \(test)") }
+        if test == 0 && model.preset == .tutorial { throw ValidationError("--test 0 needs the automatic forecaster (the tutorial holds out a test part)") }
         guard backtestFolds >= 0 else { throw ValidationError("--backtest-folds must be 0 or positive, got \(backtestFolds)") }
+        if backtestFolds > 0 && test == 0 { throw ValidationError("--backtest-folds needs a test part (--test > 0)") }
+        if model.preset != .tutorial && (safety.checkpointEvery != nil || safety.resume) {
+            throw ValidationError("--checkpoint-every and --resume apply to --preset tutorial (the automatic forecaster trains many small networks; rerun it instead)")
+        }
         try OutputOptions.checkWritable(plot, flag: "--plot")
         try OutputOptions.checkWritable(save, flag: "--save")
         try safety.validate()
@@ -44,7 +57,18 @@ struct ForecastCommand: ParsableCommand {
 
     func run() throws {
         let source = try data.load()
-        var config = model.config
+        let period = model.season ?? source.seasonalPeriod ?? 12
+        if model.preset == .tutorial {
+            try runTutorial(source, period: period)
+        } else {
+            try runAuto(source, period: period)
+        }
+    }
+
+    /// The tutorial's single network (and explicit flags on top of it).
+    private func runTutorial(_ source: SeriesSource, period: Int) throws {
+        let test = self.test ?? 12
+        var config = model.tutorialConfig(period: period)
         if model.horizon == nil { config.horizon = test }
         let forecaster = try Forecaster(config: config)
         guard source.values.count >= test + forecaster.minimumTrainingLength else {
@@ -68,12 +92,63 @@ struct ForecastCommand: ParsableCommand {
                 if !output.quiet && !output.json { note(String(format: "backtest fold %d/%d: RMSE %.3f (seasonal naive %.3f)", i + 1, backtestFolds, e.metrics.rmse, e.seasonalNaiveMetrics.rmse)) }
             }
         }
-        if let save { try forecaster.save(to: URL(fileURLWithPath: save)) }
-        if let plot { try ForecastReport.plot(evaluation, source: source, labelEvery: config.seasonalPeriod, to: plot) }
+        let outcome = ForecastOutcome(evaluation, source: source, name: config.model.rawValue.uppercased(), seconds: seconds,
+                                      period: period, folds: folds.map { ($0.metrics, $0.seasonalNaiveMetrics, nil) })
+        if let save {
+            // Forecasts of the saved model continue after the last known value.
+            try forecaster.extendHistory(source.values)
+            try forecaster.save(to: URL(fileURLWithPath: save), extraMetadata: source.metadata)
+        }
+        try finish(outcome, config: config)
+    }
+
+    /// The automatic forecaster: configuration search, ensemble, intervals.
+    private func runAuto(_ source: SeriesSource, period: Int) throws {
+        let test = self.test ?? (period > 1 ? period : 10)
+        let horizon = model.horizon ?? (test > 0 ? test : (period > 1 ? period : 10))
+        let options = model.autoOptions(horizon: max(horizon, test), period: period)
+        let train = Array(source.values.dropLast(test)), actual = Array(source.values.suffix(test))
+        let quiet = output.quiet || output.json
+        if !quiet {
+            note("Choosing a forecaster for \(train.count) values of \(source.name) (season \(period), \(options.members) members, budget \(Int(options.budgetSeconds)) s)…")
+        }
+        Interruption.installSignalHandler()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let ensemble = try ForecastEnsemble.fit(train, options: options, progress: quiet ? nil : { note($0) })
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let steps = test > 0 ? test : horizon
+        let forecast = try ensemble.forecast(steps: steps, levels: model.levelValues)
+        var folds: [(ForecastMetrics, ForecastMetrics, Double?)] = []
+        if backtestFolds > 0 {
+            for fold in 0..<backtestFolds {
+                let end = source.values.count - (backtestFolds - 1 - fold) * test
+                let part = Array(source.values.prefix(end))
+                let foldTrain = Array(part.dropLast(test)), foldActual = Array(part.suffix(test))
+                let e = try ForecastEnsemble.fit(foldTrain, options: options)
+                let f = try e.forecast(steps: test, levels: model.levelValues)
+                let m = ForecastMetrics(forecast: f.point, actual: foldActual, training: foldTrain, seasonalPeriod: period)
+                let s = ForecastMetrics(forecast: Baseline.seasonalOrNaive(foldTrain, steps: test, period: period), actual: foldActual,
+                                        training: foldTrain, seasonalPeriod: period)
+                let coverage = f.intervals.first?.coverage(of: foldActual)
+                if !quiet { note(String(format: "backtest fold %d/%d: RMSE %.3f (seasonal naive %.3f)", fold + 1, backtestFolds, m.rmse, s.rmse)) }
+                folds.append((m, s, coverage))
+            }
+        }
+        let outcome = ForecastOutcome(train: train, actual: actual, forecast: forecast, source: source,
+                                      name: "Loom", seconds: seconds, period: period, selection: ensemble.selection, folds: folds)
+        if let save {
+            try ensemble.extendHistory(source.values)
+            try ensemble.save(to: URL(fileURLWithPath: save), extraMetadata: source.metadata)
+        }
+        try finish(outcome, config: ensemble.config)
+    }
+
+    private func finish(_ outcome: ForecastOutcome, config: ForecasterConfig) throws {
+        if let plot { try ForecastReport.plot(outcome, to: plot) }
         if output.json {
-            try ForecastReport.printJSON(evaluation, config: config, source: source, trainSeconds: seconds, folds: folds)
+            try ForecastReport.printJSON(outcome, config: config)
         } else {
-            ForecastReport.printText(evaluation, model: config.model, source: source, trainSeconds: seconds, folds: folds)
+            ForecastReport.printText(outcome)
             if let plot { print("Plot written to \(plot)") }
             if let save { print("Forecaster saved to \(save)") }
         }
@@ -114,7 +189,7 @@ struct SeriesOptions: ParsableArguments {
     @Option(help: "The value column, by header name or 0-based index (required when the file has several numeric columns).")
     var column: String?
 
-    @Option(help: "A column of dates or labels used in tables and plots.")
+    @Option(help: "A column of dates (their spacing sets the season and labels the forecast) or labels.")
     var dateColumn: String?
 
     @Option(help: "Missing cells: error, drop or interpolate.")
@@ -146,50 +221,110 @@ enum MissingPolicyArgument: String, ExpressibleByArgument, CaseIterable {
 extension RecurrentModelKind: ExpressibleByArgument {}
 extension ForecastStrategy: ExpressibleByArgument {}
 
-/// Options defining the model and its training.
+/// Which fixed configuration to start from.
+enum ForecastPreset: String, ExpressibleByArgument, CaseIterable {
+    /// The automatic forecaster (the default).
+    case auto
+    /// The airline tutorial's LSTM(1→100), 150 epochs, batch 1, levels in [-1, 1].
+    case tutorial
+}
+
+/// Options defining the model and its training. Unset options are chosen by the automatic
+/// forecaster, or take the tutorial's values with `--preset tutorial`.
 struct ForecastModelOptions: ParsableArguments {
-    @Option(help: "Input window length.") var window: Int = 12
-    @Option(help: "Steps predicted per model call with --strategy direct (default: --test).") var horizon: Int?
-    @Option(help: "Recurrent layer: lstm, gru or rnn.") var model: RecurrentModelKind = .lstm
-    @Option(help: "Hidden units.") var hidden: Int = 100
-    @Option(help: "Stacked recurrent layers.") var layers: Int = 1
-    @Option(help: "Training epochs.") var epochs: Int = 150
-    @Option(help: "Adam learning rate.") var lr: Double = 0.001
-    @Option(help: "Windows per batch.") var batch: Int = 1
-    @Option(help: "recursive (one step at a time, the tutorial) or direct (all steps at once).") var strategy: ForecastStrategy = .recursive
-    @Option(help: "Season length for the seasonal-naive baseline and MASE.") var season: Int = 12
+    @Option(help: "auto (choose on validation blocks, the default) or tutorial (the airline tutorial's fixed configuration).")
+    var preset: ForecastPreset = .auto
+    @Flag(help: "The automatic forecaster (the default; same as --preset auto).") var auto = false
+    @Option(help: "Input window length (default: chosen; tutorial 12).") var window: Int?
+    @Option(help: "Steps predicted per forecast (default: --test, or one season with --test 0).") var horizon: Int?
+    @Option(help: "Recurrent layer: lstm, gru or rnn (default: chosen; tutorial lstm).") var model: RecurrentModelKind?
+    @Option(help: "Hidden units (default: chosen; tutorial 100).") var hidden: Int?
+    @Option(help: "Stacked recurrent layers (default 1).") var layers: Int?
+    @Option(help: "Training epochs (automatic: the most, early stopping picks; tutorial 150).") var epochs: Int?
+    @Option(help: "Adam learning rate (tutorial 0.001).") var lr: Double?
+    @Option(help: "Windows per batch (tutorial 1).") var batch: Int?
+    @Option(help: "recursive (one step at a time) or direct (all steps at once) (default: chosen; tutorial recursive).") var strategy: ForecastStrategy?
+    @Option(help: "Target transform: levels, log, boxcox, diff, sdiff, diff+sdiff and combinations such as boxcox+diff (default: chosen).")
+    var transform: String?
+    @Option(help: "Season length (default: from the dates — monthly 12, quarterly 4, weekly 52, daily 7 — else 12).") var season: Int?
+    @Option(help: "Networks in the ensemble (automatic forecaster).") var members: Int = 5
+    @Option(help: "How members are combined: mean or median.") var combine: EnsembleCombine = .mean
+    @Option(help: "Seconds the configuration search may take.") var budget: Double = 60
+    @Option(help: "Prediction-interval levels in percent, comma-separated.") var levels: String = "80,95"
     @Option(help: "Random seed (initialization and shuffling).") var seed: UInt64 = 0
     @Flag(help: "Shuffle the windows every epoch (the tutorial keeps their order).") var shuffle = false
 
     func validate() throws {
-        for (flag, value) in [("--window", window), ("--hidden", hidden), ("--layers", layers), ("--batch", batch), ("--season", season)] where value <= 0 {
-            throw ValidationError("\(flag) must be positive, got \(value)")
+        if auto && preset == .tutorial { throw ValidationError("--auto and --preset tutorial exclude each other") }
+        for (flag, value) in [("--window", window), ("--hidden", hidden), ("--layers", layers), ("--batch", batch), ("--season", season), ("--members", members)] {
+            if let value, value <= 0 { throw ValidationError("\(flag) must be positive, got \(value)") }
         }
         if let horizon, horizon <= 0 { throw ValidationError("--horizon must be positive, got \(horizon)") }
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
-        let gates = model == .lstm ? 4 : (model == .gru ? 3 : 1)
-        try MemoryBudget.check(MemoryBudget.trainingBytes(gates: gates, input: 1, hidden: hidden, layers: layers, output: horizon ?? 12),
-                               what: "a \(model.rawValue.uppercased()) with --hidden \(hidden) and --layers \(layers)")
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
+        guard budget > 0, budget.isFinite else { throw ValidationError("--budget must be a positive number of seconds, got \(budget)") }
+        if let transform, TargetTransform(name: transform) == nil {
+            throw ValidationError("--transform: expected levels, log, boxcox, diff, sdiff or a combination such as boxcox+diff, got '\(transform)'")
+        }
+        _ = try parsedLevels()
+        let kind = model ?? .lstm
+        let gates = kind == .lstm ? 4 : (kind == .gru ? 3 : 1)
+        let h = hidden ?? (preset == .tutorial ? 100 : 64)
+        try MemoryBudget.check(MemoryBudget.trainingBytes(gates: gates, input: 1, hidden: h, layers: layers ?? 1, output: horizon ?? 12),
+                               what: "a \(kind.rawValue.uppercased()) with --hidden \(h) and --layers \(layers ?? 1)")
     }
 
-    var config: ForecasterConfig {
+    func parsedLevels() throws -> [Double] {
+        let parts = levels.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var values: [Double] = []
+        for p in parts {
+            guard let v = Double(p), v > 0, v < 100 else {
+                throw ValidationError("--levels: expected percentages between 0 and 100 separated by commas (e.g. 80,95), got '\(levels)'")
+            }
+            values.append(v)
+        }
+        return values
+    }
+
+    var levelValues: [Double] { (try? parsedLevels()) ?? [80, 95] }
+
+    /// The tutorial's configuration with the given flags on top.
+    func tutorialConfig(period: Int) -> ForecasterConfig {
         var c = ForecasterConfig()
-        c.window = window
+        c.window = window ?? 12
         c.horizon = horizon ?? 12
-        c.model = model
-        c.hiddenSize = hidden
-        c.numLayers = layers
-        c.epochs = epochs
-        c.learningRate = lr
-        c.batchSize = batch
-        c.strategy = strategy
-        c.seasonalPeriod = season
+        c.model = model ?? .lstm
+        c.hiddenSize = hidden ?? 100
+        c.numLayers = layers ?? 1
+        c.epochs = epochs ?? 150
+        c.learningRate = lr ?? 1e-3
+        c.batchSize = batch ?? 1
+        c.strategy = strategy ?? .recursive
+        c.seasonalPeriod = period
         c.seed = seed
         c.shuffle = shuffle
+        if let transform, let t = TargetTransform(name: transform, scaling: .minMax(low: -1, high: 1)) { c.transform = t }
         return c
     }
+
+    /// The automatic forecaster's settings; flags given pin their choice.
+    func autoOptions(horizon: Int, period: Int) -> AutoForecastOptions {
+        var o = AutoForecastOptions(horizon: horizon, seasonalPeriod: period)
+        o.members = members
+        o.combine = combine
+        o.budgetSeconds = budget
+        o.seed = seed
+        o.transform = transform.flatMap { TargetTransform(name: $0) }
+        o.model = model
+        o.hiddenSize = hidden
+        o.window = window
+        o.strategy = strategy
+        o.epochs = epochs
+        return o
+    }
 }
+
+extension EnsembleCombine: ExpressibleByArgument {}
 
 /// Output flags shared by the commands.
 struct OutputOptions: ParsableArguments {

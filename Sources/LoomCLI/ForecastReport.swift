@@ -1,36 +1,148 @@
 import Foundation
 import Loom
 
+/// What `loom forecast` reports: the forecast of the held-out part (or of the future), its
+/// intervals, baselines and metrics, and how the forecaster was chosen.
+struct ForecastOutcome {
+    let seriesName: String
+    let modelName: String
+    let train: [Double]
+    /// The held-out values (empty when forecasting the future).
+    let actual: [Double]
+    let forecast: [Double]
+    let intervals: [PredictionInterval]
+    /// Labels of every known value, and of each forecast step.
+    let knownLabels: [String]?
+    let stepLabels: [String]
+    let naive: [Double]
+    let seasonalNaive: [Double]
+    let period: Int
+    let seconds: Double
+    let losses: [Double]
+    let selection: SelectionReport?
+    /// Backtest folds: model metrics, seasonal-naive metrics, coverage of the first interval.
+    let folds: [(ForecastMetrics, ForecastMetrics, Double?)]
+
+    var metrics: ForecastMetrics? { score(forecast) }
+    var naiveMetrics: ForecastMetrics? { score(naive) }
+    var seasonalNaiveMetrics: ForecastMetrics? { score(seasonalNaive) }
+
+    private func score(_ f: [Double]) -> ForecastMetrics? {
+        actual.isEmpty ? nil : ForecastMetrics(forecast: f, actual: actual, training: train, seasonalPeriod: period)
+    }
+
+    /// The automatic forecaster's outcome.
+    init(train: [Double], actual: [Double], forecast: EnsembleForecast, source: SeriesSource, name: String, seconds: Double,
+         period: Int, selection: SelectionReport, folds: [(ForecastMetrics, ForecastMetrics, Double?)]) {
+        seriesName = source.name
+        modelName = name
+        self.train = train
+        self.actual = actual
+        self.forecast = forecast.point
+        intervals = forecast.intervals
+        knownLabels = source.labels
+        stepLabels = Self.labels(source: source, trainCount: train.count, steps: forecast.point.count)
+        naive = Baseline.naive(train, steps: forecast.point.count)
+        seasonalNaive = Baseline.seasonalOrNaive(train, steps: forecast.point.count, period: period)
+        self.period = period
+        self.seconds = seconds
+        losses = []
+        self.selection = selection
+        self.folds = folds
+    }
+
+    /// The tutorial's outcome (one network, no intervals).
+    init(_ e: ForecastEvaluation, source: SeriesSource, name: String, seconds: Double, period: Int,
+         folds: [(ForecastMetrics, ForecastMetrics, Double?)]) {
+        seriesName = source.name
+        modelName = name
+        train = e.train
+        actual = e.actual
+        forecast = e.forecast
+        intervals = []
+        knownLabels = source.labels
+        stepLabels = Self.labels(source: source, trainCount: e.train.count, steps: e.forecast.count)
+        naive = e.naive
+        seasonalNaive = e.seasonalNaive
+        self.period = period
+        self.seconds = seconds
+        losses = e.losses
+        selection = nil
+        self.folds = folds
+    }
+
+    /// Known labels for held-out steps, future dates after the series' end.
+    private static func labels(source: SeriesSource, trainCount: Int, steps: Int) -> [String] {
+        let known = source.labels.map { Array($0.dropFirst(trainCount).prefix(steps)) } ?? []
+        let future = steps > known.count ? (source.futureLabels(steps - known.count) ?? []) : []
+        let labels = known + future
+        return (0..<steps).map { $0 < labels.count ? labels[$0] : "t+\($0 + 1)" }
+    }
+}
+
 /// Tables, JSON and plots for forecasting results.
 enum ForecastReport {
-    static func printText(_ e: ForecastEvaluation, model: RecurrentModelKind, source: SeriesSource, trainSeconds: Double,
-                          folds: [ForecastEvaluation]) {
-        let n = e.train.count
-        print(String(format: "Trained in %.2f s; final training loss %.5f (scaled MSE).", trainSeconds, e.losses.last ?? .nan))
-        print("")
-        print(pad("step", 10) + pad("actual", 12) + pad("forecast", 12) + pad("error", 10))
-        for (i, (a, f)) in zip(e.actual, e.forecast).enumerated() {
-            let label = source.labels?[n + i] ?? "t+\(i + 1)"
-            print(pad(label, 10) + pad(String(format: "%.1f", a), 12) + pad(String(format: "%.1f", f), 12) + pad(String(format: "%+.1f", f - a), 10))
-        }
-        print("")
-        print("forecast  " + Sparkline.render(e.forecast, range: range(e)))
-        print("actual    " + Sparkline.render(e.actual, range: range(e)))
-        print("")
-        print(pad("model", 16) + ["RMSE", "MAE", "MAPE %", "sMAPE %", "MASE"].map { pad($0, 10) }.joined())
-        for (name, m) in [(model.rawValue.uppercased(), e.metrics), ("naive", e.naiveMetrics), ("seasonal naive", e.seasonalNaiveMetrics)] {
-            print(pad(name, 16) + [m.rmse, m.mae, m.mape, m.smape, m.mase].map { pad(String(format: "%.3f", $0), 10) }.joined())
-        }
-        if !folds.isEmpty {
-            let mean = folds.map(\.metrics.rmse).reduce(0, +) / Double(folds.count)
-            let base = folds.map(\.seasonalNaiveMetrics.rmse).reduce(0, +) / Double(folds.count)
+    static func printText(_ o: ForecastOutcome) {
+        if let s = o.selection {
+            print(String(format: "Chose %@ in %.1f s (%d candidates on %d validation values%@); ensemble of %d.",
+                         s.chosen.name, o.seconds, s.candidates.count, s.validationCount,
+                         s.budgetExhausted ? ", search cut by the time budget" : "", s.chosen.bestEpochs.count))
             print("")
-            print(String(format: "Backtest over %d folds: mean RMSE %.3f (seasonal naive %.3f)", folds.count, mean, base))
+            print(pad("candidate", 48) + pad("validation RMSE", 16) + "epochs")
+            for (i, c) in s.candidates.enumerated() {
+                let mark = i == s.winner ? "* " : "  "
+                print(mark + pad(c.name, 46) + pad(String(format: "%.4g", c.validationRMSE), 16)
+                      + c.bestEpochs.map(String.init).joined(separator: ","))
+            }
+        } else {
+            print(String(format: "Trained in %.2f s; final training loss %.5f (scaled MSE).", o.seconds, o.losses.last ?? .nan))
+        }
+        print("")
+        var header = pad("step", 10) + (o.actual.isEmpty ? "" : pad("actual", 12)) + pad("forecast", 12)
+        if !o.actual.isEmpty { header += pad("error", 10) }
+        for interval in o.intervals { header += pad(String(format: "%g%% interval", interval.level), 22) }
+        print(header)
+        for (i, f) in o.forecast.enumerated() {
+            var line = pad(o.stepLabels[i], 10)
+            if i < o.actual.count { line += pad(number(o.actual[i]), 12) }
+            line += pad(number(f), 12)
+            if i < o.actual.count { line += pad(String(format: "%+.1f", f - o.actual[i]), 10) }
+            for interval in o.intervals { line += pad(number(interval.lower[i]) + " … " + number(interval.upper[i]), 22) }
+            print(line)
+        }
+        print("")
+        let range = range(o)
+        print("forecast  " + Sparkline.render(o.forecast, range: range))
+        if !o.actual.isEmpty { print("actual    " + Sparkline.render(o.actual, range: range)) }
+        if let m = o.metrics, let n = o.naiveMetrics, let sn = o.seasonalNaiveMetrics {
+            print("")
+            print(pad("model", 16) + ["RMSE", "MAE", "MAPE %", "sMAPE %", "MASE"].map { pad($0, 10) }.joined())
+            for (name, m) in [(o.modelName, m), ("naive", n), ("seasonal naive", sn)] {
+                print(pad(name, 16) + [m.rmse, m.mae, m.mape, m.smape, m.mase].map { pad(String(format: "%.3f", $0), 10) }.joined())
+            }
+            for interval in o.intervals {
+                print(String(format: "%g%% interval covers %.0f%% of the held-out values", interval.level, 100 * interval.coverage(of: o.actual)))
+            }
+        }
+        if !o.folds.isEmpty {
+            let mean = o.folds.map(\.0.rmse).reduce(0, +) / Double(o.folds.count)
+            let base = o.folds.map(\.1.rmse).reduce(0, +) / Double(o.folds.count)
+            let coverages = o.folds.compactMap(\.2)
+            print("")
+            var line = String(format: "Backtest over %d folds: mean RMSE %.3f (seasonal naive %.3f)", o.folds.count, mean, base)
+            if !coverages.isEmpty, let level = o.intervals.first?.level {
+                line += String(format: "; %g%% intervals covered %.0f%%", level, 100 * coverages.reduce(0, +) / Double(coverages.count))
+            }
+            print(line)
         }
     }
 
-    private static func range(_ e: ForecastEvaluation) -> ClosedRange<Double> {
-        let all = e.actual + e.forecast
+    private static func number(_ v: Double) -> String {
+        Swift.abs(v) >= 100 || v == 0 ? String(format: "%.1f", v) : String(format: "%.4g", v)
+    }
+
+    private static func range(_ o: ForecastOutcome) -> ClosedRange<Double> {
+        let all = o.actual + o.forecast
         return (all.min() ?? 0)...(all.max() ?? 1)
     }
 
@@ -38,48 +150,69 @@ enum ForecastReport {
         s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
     }
 
-    static func printJSON(_ e: ForecastEvaluation, config: ForecasterConfig, source: SeriesSource, trainSeconds: Double,
-                          folds: [ForecastEvaluation]) throws {
+    static func printJSON(_ o: ForecastOutcome, config: ForecasterConfig) throws {
+        struct Fold: Encodable { let metrics: ForecastMetrics; let seasonalNaive: ForecastMetrics; let coverage: Double? }
         struct Output: Encodable {
             let series: String
+            let model: String
             let config: ForecasterConfig
+            let fitSeconds: Double
             let trainSeconds: Double
-            let labels: [String]?
+            let labels: [String]
             let actual: [Double]
             let forecast: [Double]
-            let metrics: ForecastMetrics
-            let naive: ForecastMetrics
-            let seasonalNaive: ForecastMetrics
+            let intervals: [PredictionInterval]
+            let metrics: ForecastMetrics?
+            let naive: ForecastMetrics?
+            let seasonalNaive: ForecastMetrics?
+            let coverage: [String: Double]
+            let seasonalPeriod: Int
             let finalLoss: Double?
+            let losses: [Double]
+            let selection: SelectionReport?
+            let backtest: [Fold]
             let backtestRMSE: [Double]
         }
-        let labels = source.labels.map { Array($0.suffix(e.actual.count)) }
-        let out = Output(series: source.name, config: config, trainSeconds: trainSeconds, labels: labels, actual: e.actual,
-                         forecast: e.forecast, metrics: e.metrics, naive: e.naiveMetrics, seasonalNaive: e.seasonalNaiveMetrics,
-                         finalLoss: e.losses.last, backtestRMSE: folds.map(\.metrics.rmse))
+        var coverage: [String: Double] = [:]
+        if !o.actual.isEmpty { for i in o.intervals { coverage[String(format: "%g", i.level)] = i.coverage(of: o.actual) } }
+        let out = Output(series: o.seriesName, model: o.selection?.chosen.name ?? o.modelName, config: config, fitSeconds: o.seconds,
+                         trainSeconds: o.seconds, labels: o.stepLabels, actual: o.actual, forecast: o.forecast, intervals: o.intervals,
+                         metrics: o.metrics, naive: o.naiveMetrics, seasonalNaive: o.seasonalNaiveMetrics, coverage: coverage,
+                         seasonalPeriod: o.period, finalLoss: o.losses.last, losses: o.losses, selection: o.selection,
+                         backtest: o.folds.map { Fold(metrics: $0.0, seasonalNaive: $0.1, coverage: $0.2) },
+                         backtestRMSE: o.folds.map(\.0.rmse))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         print(String(decoding: try encoder.encode(out), as: UTF8.self))
     }
 
-    /// The tutorial's two views: the whole series with the forecast, and the last months zoomed.
-    static func plot(_ e: ForecastEvaluation, source: SeriesSource, labelEvery: Int, to path: String) throws {
-        let n = e.train.count, all = e.train + e.actual
-        let forecastX = (0..<e.forecast.count).map { Double(n + $0) }
-        var whole = LineChart(title: "Forecast of \(source.name)", xLabel: source.labels == nil ? "step" : "date", yLabel: source.name)
-        whole.add(series: "actual", y: all)
-        whole.add(series: "forecast", x: forecastX, y: e.forecast, style: .dashed)
-        whole.shade(from: Double(n), to: Double(all.count - 1), label: "held out")
-        whole.marker(x: Double(n) - 0.5, label: "forecast start")
-        if let labels = source.labels { whole.xTickLabels = .sequence(labels, every: labelEvery) }
-        let zoomStart = max(0, n - 3 * e.actual.count)
-        var zoom = LineChart(title: "Last \(all.count - zoomStart) steps", xLabel: source.labels == nil ? "step" : "date", yLabel: source.name)
-        zoom.add(series: "actual", x: (zoomStart..<all.count).map(Double.init), y: Array(all[zoomStart...]))
-        zoom.add(series: "forecast", x: forecastX, y: e.forecast, style: .dashed)
-        zoom.add(series: "seasonal naive", x: forecastX, y: e.seasonalNaive, style: .dotted)
-        zoom.marker(x: Double(n) - 0.5, label: "forecast start")
-        if let labels = source.labels { zoom.xTickLabels = .sequence(labels, every: max(1, labelEvery / 4)) }
+    /// Two views: the whole series with the forecast and its intervals, and the last seasons
+    /// zoomed with the seasonal-naive forecast.
+    static func plot(_ o: ForecastOutcome, to path: String) throws {
+        let n = o.train.count, all = o.train + o.actual
+        let forecastX = (0..<o.forecast.count).map { Double(n + $0) }
+        let labels = (o.knownLabels.map { Array($0.prefix(all.count)) } ?? (0..<all.count).map { "\($0)" })
+            + o.stepLabels.dropFirst(o.actual.count)
+        let xLabel = o.knownLabels == nil ? "step" : "date"
+        func draw(_ chart: inout LineChart, from: Int) {
+            for interval in o.intervals.sorted(by: { $0.level > $1.level }) {
+                chart.band(String(format: "%g%% interval", interval.level), x: forecastX, lower: interval.lower, upper: interval.upper,
+                           color: PlotColor(css: interval.level >= 90 ? "#c6dbef" : "#9ecae1"))
+            }
+            chart.add(series: "actual", x: (from..<all.count).map(Double.init), y: Array(all[from...]))
+            chart.add(series: "forecast", x: forecastX, y: o.forecast, style: .dashed)
+            chart.marker(x: Double(n) - 0.5, label: "forecast start")
+        }
+        var whole = LineChart(title: "Forecast of \(o.seriesName)", xLabel: xLabel, yLabel: o.seriesName)
+        draw(&whole, from: 0)
+        if !o.actual.isEmpty { whole.shade(from: Double(n), to: Double(all.count - 1), label: "held out") }
+        if o.knownLabels != nil { whole.xTickLabels = .sequence(labels, every: max(1, o.period)) }
+        let zoomStart = max(0, n - 3 * max(o.forecast.count, o.period))
+        var zoom = LineChart(title: "Last \(all.count - zoomStart) steps and the forecast", xLabel: xLabel, yLabel: o.seriesName)
+        draw(&zoom, from: zoomStart)
+        zoom.add(series: "seasonal naive", x: forecastX, y: o.seasonalNaive, style: .dotted)
+        if o.knownLabels != nil { zoom.xTickLabels = .sequence(labels, every: max(1, o.period / 4)) }
         try Figure(columns: 2, charts: [whole, zoom]).write(to: URL(fileURLWithPath: path))
     }
 }

@@ -54,4 +54,10 @@ public enum Baseline {
         let season = Array(history.suffix(period))
         return (0..<steps).map { season[$0 % period] }
     }
+
+    /// The seasonal-naive forecast when the history holds a whole season and the period is
+    /// above 1, else the naive one.
+    public static func seasonalOrNaive(_ history: [Double], steps: Int, period: Int) -> [Double] {
+        period > 1 && history.count >= period ? seasonalNaive(history, steps: steps, period: period) : naive(history, steps: steps)
+    }
 }

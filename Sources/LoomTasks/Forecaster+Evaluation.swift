@@ -55,40 +55,51 @@ extension Forecaster {
 
     // MARK: Saving
 
-    /// Writes model weights, scaler, configuration and training series to one safetensors file.
-    public func save(to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let meta: [String: String] = [
-            "loom.format": "forecaster/1",
-            "loom.config": String(decoding: try encoder.encode(config), as: UTF8.self),
-            "loom.scaler": String(decoding: try encoder.encode(scaler), as: UTF8.self),
-            "loom.history": String(decoding: try encoder.encode(history), as: UTF8.self),
-        ]
+    /// Writes model weights, fitted transform, configuration and history to one safetensors file
+    /// (`extraMetadata` joins the file's metadata, e.g. the dates of the series).
+    public func save(to url: URL, extraMetadata: [String: String] = [:]) throws {
+        guard let transform else { throw ForecastError.invalidConfig("save before fit: the forecaster has not been trained") }
+        var meta = extraMetadata
+        meta["loom.format"] = "forecaster/2"
+        meta["loom.config"] = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
+        meta["loom.transform"] = String(decoding: try JSONEncoder.sorted.encode(transform), as: UTF8.self)
+        meta["loom.history"] = String(decoding: try JSONEncoder.sorted.encode(history), as: UTF8.self)
         try model.save(to: url, metadata: meta)
     }
 
-    /// Reads a file written by ``save(to:)``.
+    /// Reads a file written by ``save(to:extraMetadata:)`` (or by earlier versions, format
+    /// `forecaster/1`, which stored a min-max scaler).
     public static func load(from url: URL) throws -> Forecaster {
         var meta: [String: String] = [:]
         let tensors = try Safetensors.read(url, metadata: &meta)
-        guard meta["loom.format"] == "forecaster/1" else {
-            throw ForecastError.badModelFile(path: url.path, reason: "missing loom.format = forecaster/1 metadata (found \(meta["loom.format"] ?? "none"))")
+        return try load(tensors: tensors, metadata: meta, path: url.path)
+    }
+
+    static func load(tensors: [String: Tensor], metadata meta: [String: String], path: String) throws -> Forecaster {
+        let format = meta["loom.format"]
+        guard format == "forecaster/2" || format == "forecaster/1" else {
+            throw ForecastError.badModelFile(path: path, reason: "missing loom.format = forecaster/2 metadata (found \(format ?? "none"))")
         }
         let decoder = JSONDecoder()
         func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
             guard let text = meta[key], let value = try? decoder.decode(T.self, from: Data(text.utf8)) else {
-                throw ForecastError.badModelFile(path: url.path, reason: "metadata \(key) is missing or malformed")
+                throw ForecastError.badModelFile(path: path, reason: "metadata \(key) is missing or malformed")
             }
             return value
         }
         let config = try decode(ForecasterConfig.self, "loom.config")
         let forecaster = try Forecaster(config: config)
-        let scaler = try decode(MinMaxScaler.self, "loom.scaler")
-        forecaster.scaler = scaler
+        if format == "forecaster/1" {
+            let scaler = try decode(MinMaxScaler.self, "loom.scaler")
+            guard scaler.scale.count == 1 else { throw ForecastError.badModelFile(path: path, reason: "loom.scaler is not fitted on one feature") }
+            forecaster.transform = FittedTransform(transform: config.transform, period: config.seasonalPeriod, lambda: nil,
+                                                   multiplier: scaler.scale[0], offset: scaler.offset[0])
+        } else {
+            forecaster.transform = try decode(FittedTransform.self, "loom.transform")
+        }
         forecaster.history = try decode([Double].self, "loom.history")
         do { try forecaster.model.loadStateDict(tensors) } catch {
-            throw ForecastError.badModelFile(path: url.path, reason: "\(error)")
+            throw ForecastError.badModelFile(path: path, reason: "\(error)")
         }
         forecaster.model.eval()
         return forecaster

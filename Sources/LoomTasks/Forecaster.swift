@@ -12,6 +12,9 @@ public enum ForecastStrategy: String, Codable, Sendable, CaseIterable {
 }
 
 /// Everything that defines a forecaster; saved with the model.
+///
+/// The defaults are the airline tutorial's: windows of 12, LSTM(1→100), batch 1, Adam(lr 1e-3),
+/// 150 epochs, levels scaled to [-1, 1], recursive forecasts.
 public struct ForecasterConfig: Codable, Equatable, Sendable {
     public var window = 12
     public var horizon = 12
@@ -23,7 +26,8 @@ public struct ForecasterConfig: Codable, Equatable, Sendable {
     public var batchSize = 1
     public var shuffle = false
     public var seed: UInt64 = 0
-    public var featureRange: [Double] = [-1, 1]
+    /// Power transform, differencing and scaling of the target (see ``TargetTransform``).
+    public var transform = TargetTransform.tutorial
     public var strategy: ForecastStrategy = .recursive
     public var seasonalPeriod = 12
     public var clipNorm: Double? = nil
@@ -32,6 +36,59 @@ public struct ForecasterConfig: Codable, Equatable, Sendable {
 
     /// Outputs of the model's head: 1 (recursive) or `horizon` (direct).
     public var outputSize: Int { strategy == .direct ? horizon : 1 }
+
+    /// Values lost to differencing at the start of the series.
+    public var differencingOrder: Int { transform.differencing.order(period: max(1, seasonalPeriod)) }
+
+    private enum CodingKeys: String, CodingKey {
+        case window, horizon, model, hiddenSize, numLayers, epochs, learningRate, batchSize, shuffle, seed
+        case transform, strategy, seasonalPeriod, clipNorm
+        case featureRange          // files written before transforms existed
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        window = try c.decode(Int.self, forKey: .window)
+        horizon = try c.decode(Int.self, forKey: .horizon)
+        model = try c.decode(RecurrentModelKind.self, forKey: .model)
+        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
+        numLayers = try c.decode(Int.self, forKey: .numLayers)
+        epochs = try c.decode(Int.self, forKey: .epochs)
+        learningRate = try c.decode(Double.self, forKey: .learningRate)
+        batchSize = try c.decode(Int.self, forKey: .batchSize)
+        shuffle = try c.decode(Bool.self, forKey: .shuffle)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        strategy = try c.decode(ForecastStrategy.self, forKey: .strategy)
+        seasonalPeriod = try c.decode(Int.self, forKey: .seasonalPeriod)
+        clipNorm = try c.decodeIfPresent(Double.self, forKey: .clipNorm)
+        if let t = try c.decodeIfPresent(TargetTransform.self, forKey: .transform) {
+            transform = t
+        } else {
+            let range = try c.decodeIfPresent([Double].self, forKey: .featureRange) ?? [-1, 1]
+            guard range.count == 2 else {
+                throw DecodingError.dataCorruptedError(forKey: .featureRange, in: c, debugDescription: "expected [low, high], found \(range)")
+            }
+            transform = TargetTransform(scaling: .minMax(low: range[0], high: range[1]))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(window, forKey: .window)
+        try c.encode(horizon, forKey: .horizon)
+        try c.encode(model, forKey: .model)
+        try c.encode(hiddenSize, forKey: .hiddenSize)
+        try c.encode(numLayers, forKey: .numLayers)
+        try c.encode(epochs, forKey: .epochs)
+        try c.encode(learningRate, forKey: .learningRate)
+        try c.encode(batchSize, forKey: .batchSize)
+        try c.encode(shuffle, forKey: .shuffle)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(transform, forKey: .transform)
+        try c.encode(strategy, forKey: .strategy)
+        try c.encode(seasonalPeriod, forKey: .seasonalPeriod)
+        try c.encodeIfPresent(clipNorm, forKey: .clipNorm)
+    }
 }
 
 extension JSONEncoder {
@@ -75,16 +132,24 @@ public struct EpochReport: Sendable {
 }
 
 /// Time-series forecasting with a recurrent network, end to end:
-/// scaler fit on the training part → sliding windows → RNN/LSTM/GRU + linear head → training
-/// (MSE, Adam) → recursive or direct multi-step forecast → inverse scaling.
+/// target transform fit on the training part (power → differencing → scaling) → sliding windows
+/// → RNN/LSTM/GRU + linear head → training (MSE, Adam) → recursive or direct multi-step forecast
+/// → inverse transform.
+///
+/// One `Forecaster` is one network; ``ForecastEnsemble`` chooses a configuration on validation
+/// blocks and combines several of them with prediction intervals.
 public final class Forecaster {
     public let config: ForecasterConfig
     public let model: SequenceRegressor
-    public internal(set) var scaler: MinMaxScaler
-    /// The (unscaled) series the model was trained on; forecasts continue from its end.
+    /// The transform fit on the training series (nil before ``fit(_:validationCount:patience:checkpointing:onEpoch:)``).
+    public internal(set) var transform: FittedTransform?
+    /// The (unscaled) series forecasts continue from: the training series, or a longer known
+    /// series set with ``extendHistory(_:)``.
     public internal(set) var history: [Double] = []
     /// Mean training loss of each epoch (scaled units).
     public private(set) var losses: [Double] = []
+    /// Early-stopping record of the last fit with validation values (nil without).
+    public private(set) var validation: ValidationRecord?
 
     public init(config: ForecasterConfig) throws {
         guard config.window > 0 else { throw ForecastError.invalidConfig("window must be positive, got \(config.window)") }
@@ -95,8 +160,14 @@ public final class Forecaster {
         guard config.epochs >= 0, config.batchSize > 0, config.learningRate > 0 else {
             throw ForecastError.invalidConfig("epochs ≥ 0, batch size > 0 and learning rate > 0 are required")
         }
-        guard config.featureRange.count == 2, config.featureRange[0] < config.featureRange[1] else {
-            throw ForecastError.invalidConfig("featureRange must be [low, high] with low < high, got \(config.featureRange)")
+        guard config.seasonalPeriod > 0 else {
+            throw ForecastError.invalidConfig("the seasonal period must be positive, got \(config.seasonalPeriod)")
+        }
+        if case .minMax(let low, let high) = config.transform.scaling, !(low < high) {
+            throw ForecastError.invalidConfig("the min-max range must be [low, high] with low < high, got [\(low), \(high)]")
+        }
+        if case .boxCox(let lambda?) = config.transform.power, !lambda.isFinite {
+            throw ForecastError.invalidConfig("the Box-Cox λ must be finite, got \(lambda)")
         }
         self.config = config
         // Initialization draws from a generator of this call's own: deterministic for the seed
@@ -105,28 +176,42 @@ public final class Forecaster {
             SequenceRegressor(kind: config.model, inputSize: 1, hiddenSize: config.hiddenSize,
                               numLayers: config.numLayers, outputSize: config.outputSize)
         }
-        scaler = MinMaxScaler(featureRange: (config.featureRange[0], config.featureRange[1]))
     }
 
-    /// Values needed to train: one window plus the targets of one sample.
-    public var minimumTrainingLength: Int { config.window + config.outputSize }
+    /// Values needed to train: the differencing order, one window and the targets of one sample.
+    public var minimumTrainingLength: Int { config.differencingOrder + config.window + config.outputSize }
 
-    /// Fits the scaler on `series` and trains the model on its windows.
+    /// Fits the transform on `series` and trains the model on its windows.
+    ///
+    /// With `validationCount` > 0 the last `validationCount` values are held out of training
+    /// (and of the transform's fit): after every epoch the model forecasts them from every origin
+    /// inside that block (up to `horizon` steps each), the epoch with the smallest mean squared
+    /// error (series units) is kept, and its weights are restored at the end (``validation``
+    /// records it). Training stops early after `patience` epochs without improvement.
+    ///
     /// `onEpoch` is called after every epoch; return false from it to stop early.
     /// With `checkpointing`, a checkpoint is written every N epochs and on interruption
     /// (``Interruption``), and training resumes from it exactly (same losses as an uninterrupted
     /// run). A NaN or ∞ loss stops training with ``ForecastError/nonFiniteLoss(epoch:step:)``,
     /// leaving the last good checkpoint in place.
     @discardableResult
-    public func fit(_ series: [Double], checkpointing: CheckpointPolicy? = nil,
-                    onEpoch: ((EpochReport) -> Bool)? = nil) throws -> [Double] {
+    public func fit(_ series: [Double], validationCount: Int = 0, patience: Int? = nil,
+                    checkpointing: CheckpointPolicy? = nil, onEpoch: ((EpochReport) -> Bool)? = nil) throws -> [Double] {
         if let bad = series.firstIndex(where: { !$0.isFinite }) { throw ForecastError.nonFiniteValue(index: bad) }
-        guard series.count >= minimumTrainingLength else {
-            throw ForecastError.seriesTooShort(count: series.count, needed: minimumTrainingLength,
-                                               reason: "window \(config.window) + \(config.outputSize) target value(s)")
+        guard validationCount >= 0 else { throw ForecastError.invalidConfig("validationCount must be 0 or positive, got \(validationCount)") }
+        let train = Array(series.dropLast(validationCount))
+        guard train.count >= minimumTrainingLength else {
+            throw ForecastError.seriesTooShort(count: train.count, needed: minimumTrainingLength,
+                                               reason: "differencing \(config.differencingOrder) + window \(config.window) + \(config.outputSize) target value(s)"
+                                                   + (validationCount > 0 ? " after \(validationCount) validation values" : ""))
         }
+        if config.transform.power.needsPositiveValues, let bad = series.firstIndex(where: { $0 <= 0 }) {
+            throw ForecastError.invalidConfig("the \(config.transform) transform needs positive values, but value \(bad) is \(series[bad])")
+        }
+        let fitted = FittedTransform(config.transform, period: config.seasonalPeriod, fitOn: train)
+        transform = fitted
         history = series
-        let scaled = scaler.fitTransform(series)
+        let scaled = fitted.apply(train)
         let (x, y) = try slidingWindows(scaled, window: config.window, horizon: config.outputSize)
         let loader = DataLoader(TensorDataset(x, y), batchSize: config.batchSize, shuffle: config.shuffle,
                                 generator: Generator(seed: config.seed &+ 2))
@@ -134,6 +219,8 @@ public final class Forecaster {
         let parameters = model.parameters()
         let configJSON = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
         let loop = CheckpointedLoop(policy: checkpointing, model: model, optimizer: optimizer, configJSON: configJSON)
+        let monitor = validationCount > 0
+            ? ValidationMonitor(forecaster: self, series: series, firstOrigin: train.count, patience: patience) : nil
         // Training draws (dropout) come from a generator of its own; a checkpoint saves and
         // restores that one. `losses` follows the history as it grows (also when training stops
         // with an error).
@@ -158,30 +245,78 @@ public final class Forecaster {
                 return total / Double(max(steps, 1))
             }, report: { epoch, history, seconds in
                 losses = history
-                return onEpoch?(EpochReport(epoch: epoch, epochs: config.epochs, loss: history.last!, seconds: seconds)) ?? true
+                let goOn = monitor?.observe(epoch: epoch) ?? true
+                let caller = onEpoch?(EpochReport(epoch: epoch, epochs: config.epochs, loss: history.last!, seconds: seconds)) ?? true
+                return goOn && caller
             })
         }
+        if let monitor { validation = monitor.finish() }
         return losses
     }
 
-    /// Forecasts `steps` values after the end of `context` (default: the training series),
-    /// in the series' units.
+    /// Makes forecasts continue after `series` (the training series followed by values known
+    /// since, e.g. a held-out test block) without retraining.
+    public func extendHistory(_ series: [Double]) throws {
+        if let bad = series.firstIndex(where: { !$0.isFinite }) { throw ForecastError.nonFiniteValue(index: bad) }
+        history = series
+    }
+
+    /// Forecasts `steps` values after the end of `context` (default: ``history``), in the
+    /// series' units.
     public func forecast(steps: Int, after context: [Double]? = nil) throws -> [Double] {
-        let base = context ?? history
-        guard base.count >= config.window else {
-            throw ForecastError.seriesTooShort(count: base.count, needed: config.window, reason: "one input window")
+        try forecast(steps: steps, origins: [context ?? history])[0]
+    }
+
+    /// Forecasts `steps` values after each of `contexts` in one batch, in the series' units.
+    public func forecast(steps: Int, origins contexts: [[Double]]) throws -> [[Double]] {
+        let fitted = try fittedTransform()
+        return try forecastPowered(steps: steps, origins: contexts).map { $0.map(fitted.unpower) }
+    }
+
+    /// Like ``forecast(steps:origins:)``, in the power-transformed space (before the inverse
+    /// Box-Cox/log), where prediction intervals are placed.
+    public func forecastPowered(steps: Int, origins contexts: [[Double]]) throws -> [[Double]] {
+        let fitted = try fittedTransform()
+        let needed = config.window + fitted.order
+        var windows: [[Double]] = []
+        for context in contexts {
+            guard context.count >= needed else {
+                throw ForecastError.seriesTooShort(count: context.count, needed: needed,
+                                                   reason: "one input window of \(config.window) after differencing \(fitted.order)")
+            }
+            if let bad = context.firstIndex(where: { !$0.isFinite }) { throw ForecastError.nonFiniteValue(index: bad) }
+            if config.transform.power.needsPositiveValues, let bad = context.firstIndex(where: { $0 <= 0 }) {
+                throw ForecastError.invalidConfig("the \(config.transform) transform needs positive values, but value \(bad) is \(context[bad])")
+            }
+            windows.append(fitted.apply(Array(context.suffix(config.window + fitted.order))))
         }
-        if let bad = base.firstIndex(where: { !$0.isFinite }) { throw ForecastError.nonFiniteValue(index: bad) }
-        var window = scaler.transform(Array(base.suffix(config.window)))
-        var produced: [Double] = []
+        let produced = predictScaled(windows: windows, steps: steps)
+        return zip(produced, contexts).map { fitted.invertToPowered($0, continuing: $1) }
+    }
+
+    /// The network's forecasts in its own (transformed, scaled) space for a batch of windows.
+    func predictScaled(windows: [[Double]], steps: Int) -> [[Double]] {
+        let w = config.window, batch = windows.count
+        var current = windows
+        var produced = [[Double]](repeating: [], count: batch)
+        guard batch > 0 else { return [] }
         withNoGrad {
-            while produced.count < steps {
-                let x = Tensor(shape: [1, config.window, 1], scalars: window.map { Float($0) })
-                let next = model(x).doubleScalars        // 1 (recursive) or horizon (direct) values
-                produced += next
-                window = Array((window + next).suffix(config.window))
+            while produced[0].count < steps {
+                let x = Tensor(shape: [batch, w, 1], scalars: current.flatMap { $0.map { Float($0) } })
+                let out = model(x).doubleScalars         // (batch, 1) recursive or (batch, horizon) direct
+                let k = out.count / batch
+                for b in 0..<batch {
+                    let next = Array(out[(b * k)..<((b + 1) * k)])
+                    produced[b] += next
+                    current[b] = Array((current[b] + next).suffix(w))
+                }
             }
         }
-        return scaler.inverseTransform(Array(produced.prefix(steps)))
+        return produced.map { Array($0.prefix(steps)) }
+    }
+
+    func fittedTransform() throws -> FittedTransform {
+        guard let transform else { throw ForecastError.invalidConfig("forecast before fit: the forecaster has not been trained") }
+        return transform
     }
 }

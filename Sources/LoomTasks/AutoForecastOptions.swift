@@ -1,0 +1,51 @@
+import Foundation
+
+/// How ``ForecastEnsemble`` combines its members' forecasts.
+public enum EnsembleCombine: String, Codable, Sendable, CaseIterable {
+    case mean, median
+
+    func combine(_ values: [Double]) -> Double {
+        switch self {
+        case .mean: return values.reduce(0, +) / Double(values.count)
+        case .median:
+            let s = values.sorted(), n = s.count
+            return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
+        }
+    }
+}
+
+/// Settings of the automatic forecaster (``ForecastEnsemble/fit(_:options:progress:)``).
+///
+/// Every optional setting left `nil` is chosen on validation blocks; a value pins it.
+public struct AutoForecastOptions: Codable, Equatable, Sendable {
+    /// Steps each forecast covers (and each validation origin is scored on).
+    public var horizon: Int
+    /// Season length (12 monthly, 4 quarterly, 52 weekly, 7 daily; 1 for none).
+    public var seasonalPeriod: Int
+    /// Networks in the ensemble, trained from seeds `seed`, `seed + 1`, ….
+    public var members = 5
+    public var combine = EnsembleCombine.mean
+    /// Seconds the configuration search may take; the search stops adding candidates when the
+    /// next would exceed it (the report says so). Results are deterministic for a seed as long
+    /// as the budget does not cut the search.
+    public var budgetSeconds = 60.0
+    public var seed: UInt64 = 0
+    /// Rolling validation blocks of `horizon` values at the end of the training part; their
+    /// origins step by half a horizon.
+    public var validationBlocks = 3
+    /// Threads training members and candidates at the same time (default: every core).
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    public var transform: TargetTransform?
+    public var model: RecurrentModelKind?
+    public var hiddenSize: Int?
+    public var window: Int?
+    public var strategy: ForecastStrategy?
+    /// Maximum epochs (early stopping usually ends training sooner).
+    public var epochs: Int?
+
+    public init(horizon: Int, seasonalPeriod: Int) {
+        self.horizon = horizon
+        self.seasonalPeriod = seasonalPeriod
+    }
+}

@@ -25,13 +25,17 @@ public struct AutoForecastOptions: Codable, Equatable, Sendable {
     /// Networks in the ensemble, trained from seeds `seed`, `seed + 1`, ….
     public var members = 5
     public var combine = EnsembleCombine.mean
+    /// Members are spread round-robin over this many of the best candidates (1: all from the
+    /// winner): combining near-equal configurations is steadier than trusting one validation
+    /// ranking.
+    public var combineTop = 3
     /// Seconds the configuration search may take; the search stops adding candidates when the
     /// next would exceed it (the report says so). Results are deterministic for a seed as long
     /// as the budget does not cut the search.
     public var budgetSeconds = 60.0
     public var seed: UInt64 = 0
-    /// Rolling validation blocks of `horizon` values at the end of the training part; their
-    /// origins step by half a horizon.
+    /// Validation blocks of `horizon` values held out at the end of the training part (at most
+    /// a third of the series); every value in them is a forecast origin.
     public var validationBlocks = 3
     /// Threads training members and candidates at the same time (default: every core).
     public var threads = ProcessInfo.processInfo.activeProcessorCount

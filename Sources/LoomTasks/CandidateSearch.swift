@@ -42,8 +42,7 @@ struct CandidateSearch {
         self.series = series
         self.options = options
         let h = options.horizon
-        let step = max(1, h / 2)
-        var count = h + (max(1, options.validationBlocks) - 1) * step
+        var count = h * max(1, options.validationBlocks)
         // Keep at least two thirds of the series for training.
         count = min(count, series.count / 3)
         guard count >= 1 else {

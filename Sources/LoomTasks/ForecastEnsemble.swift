@@ -101,15 +101,18 @@ public final class ForecastEnsemble {
             try evaluate(tried, stage: 2)
             progress?(stageLine(2, Array(scores.suffix(tried.count))))
         }
-        let winner = scores.indices.min { scores[$0].validationRMSE < scores[$1].validationRMSE }!
-        let chosen = scores[winner].config
-
-        // The remaining members of the winner, trained with validation like the first ones.
-        let extra = options.members - selectionSeeds
-        let more = try ParallelJobs.map(max(0, extra), threads: options.threads) { i in
-            Unchecked(try validationRun(chosen, seedOffset: UInt64(selectionSeeds + i), series: series, search: search))
+        let ranking = scores.indices.sorted { scores[$0].validationRMSE < scores[$1].validationRMSE }
+        let winner = ranking[0]
+        // Members go round-robin over the best `combineTop` candidates (seeds 0, 1, … of each),
+        // reusing their validation runs and training the missing ones the same way.
+        let top = Array(ranking.prefix(max(1, options.combineTop)))
+        let plan: [(candidate: Int, seed: Int)] = (0..<options.members).map { (top[$0 % top.count], $0 / top.count) }
+        let missing = plan.filter { $0.seed >= selectionSeeds }.map { (config: scores[$0.candidate].config, seed: $0.seed) }
+        let more = try ParallelJobs.map(missing.count, threads: options.threads) { i in
+            Unchecked(try validationRun(missing[i].config, seedOffset: UInt64(missing[i].seed), series: series, search: search))
         }.map(\.value)
-        let validated = runs[winner] + more
+        var extra = more.makeIterator()
+        let validated: [Forecaster] = plan.map { $0.seed < selectionSeeds ? runs[$0.candidate][$0.seed] : extra.next()! }
         let scales = intervalScales(validated, series: series, combine: options.combine)
 
         // Every member again on the whole series, for the epochs early stopping chose.
@@ -205,10 +208,12 @@ public final class ForecastEnsemble {
     /// Forecasts `steps` values after `context` (default: ``history``) with intervals at
     /// `levels` (percent, e.g. 80 and 95).
     ///
-    /// An interval at level L is the combined forecast ± z·sₖ in the power-transformed space
-    /// (z the standard normal quantile of (1 + L/100)/2, sₖ the validation error scale of step
-    /// k; beyond the validated horizon sₖ grows as √k), mapped back through the inverse
-    /// transform — exact for the bounds, since the transform is monotone.
+    /// An interval at level L is the combined forecast ± t·sₖ in the power-transformed space,
+    /// mapped back through the inverse transform (exact for the bounds: the transform is
+    /// monotone). sₖ is the root mean square of the ensemble's validation errors at step k
+    /// (non-decreasing; beyond the validated horizon it grows as √k); t is Student's quantile of
+    /// (1 + L/100)/2 with one degree of freedom per validation block, since the scale is
+    /// estimated from that few independent stretches of the series.
     public func forecast(steps: Int, after context: [Double]? = nil, levels: [Double] = [80, 95]) throws -> EnsembleForecast {
         guard steps > 0 else { throw ForecastError.invalidConfig("steps must be positive, got \(steps)") }
         for l in levels where !(l > 0 && l < 100) {
@@ -219,7 +224,7 @@ public final class ForecastEnsemble {
         let point = (0..<steps).map { k in options.combine.combine(perMember.map { $0[k] }) }
         let t = try members[0].fittedTransform()
         let intervals = levels.map { level -> PredictionInterval in
-            let z = NormalQuantile.of(0.5 + level / 200)
+            let z = StudentQuantile.of(0.5 + level / 200, degreesOfFreedom: Double(intervalDegreesOfFreedom))
             var lower: [Double] = [], upper: [Double] = []
             for (k, p) in point.enumerated() {
                 let s = scale(step: k) * z
@@ -231,6 +236,10 @@ public final class ForecastEnsemble {
         }
         return EnsembleForecast(point: point, intervals: intervals, members: perMember)
     }
+
+    /// Degrees of freedom of the interval scales: the validation blocks (origins inside one
+    /// block share most of their errors, so the blocks are the independent samples).
+    var intervalDegreesOfFreedom: Int { max(2, selection.validationCount / max(1, options.horizon)) }
 
     /// The interval scale of step k (0-based).
     func scale(step k: Int) -> Double {
@@ -260,6 +269,20 @@ public struct PredictionInterval: Codable, Equatable, Sendable {
 struct Unchecked<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+/// Quantiles of Student's t distribution from the normal quantile by the Cornish-Fisher
+/// expansion (Abramowitz & Stegun 26.7.5; within 1% for ν ≥ 3 at the 97.5% point, exact as ν → ∞).
+enum StudentQuantile {
+    static func of(_ p: Double, degreesOfFreedom nu: Double) -> Double {
+        let z = NormalQuantile.of(p)
+        let z2 = z * z, z3 = z2 * z, z5 = z3 * z2, z7 = z5 * z2, z9 = z7 * z2
+        let g1 = (z3 + z) / 4
+        let g2 = (5 * z5 + 16 * z3 + 3 * z) / 96
+        let g3 = (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / 384
+        let g4 = (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / 92160
+        return z + g1 / nu + g2 / (nu * nu) + g3 / (nu * nu * nu) + g4 / (nu * nu * nu * nu)
+    }
 }
 
 /// The standard normal quantile function (Acklam's rational approximation, relative error

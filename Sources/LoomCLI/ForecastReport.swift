@@ -71,6 +71,25 @@ struct ForecastOutcome {
         self.folds = folds
     }
 
+    /// A forecast after the whole of `series` (`loom predict`).
+    init(series: SeriesSource, forecast: [Double], intervals: [PredictionInterval], stepLabels: [String], period: Int, name: String) {
+        seriesName = series.name
+        modelName = name
+        train = series.values
+        actual = []
+        self.forecast = forecast
+        self.intervals = intervals
+        knownLabels = series.labels
+        self.stepLabels = stepLabels
+        naive = Baseline.naive(series.values, steps: forecast.count)
+        seasonalNaive = Baseline.seasonalOrNaive(series.values, steps: forecast.count, period: period)
+        self.period = period
+        seconds = 0
+        losses = []
+        selection = nil
+        folds = []
+    }
+
     /// Known labels for held-out steps, future dates after the series' end.
     private static func labels(source: SeriesSource, trainCount: Int, steps: Int) -> [String] {
         let known = source.labels.map { Array($0.dropFirst(trainCount).prefix(steps)) } ?? []
@@ -84,15 +103,17 @@ struct ForecastOutcome {
 enum ForecastReport {
     static func printText(_ o: ForecastOutcome) {
         if let s = o.selection {
-            print(String(format: "Chose %@ in %.1f s (%d candidates on %d validation values%@); ensemble of %d.",
-                         s.chosen.name, o.seconds, s.candidates.count, s.validationCount,
-                         s.budgetExhausted ? ", search cut by the time budget" : "", s.chosen.bestEpochs.count))
+            print("Chose \(s.chosen.name) in \(String(format: "%.1f", o.seconds)) s: \(s.candidates.count) candidates scored on "
+                  + "\(s.validationCount) validation values at the end of the training part"
+                  + (s.budgetExhausted ? " (search cut by the time budget)" : "") + ".")
+            print("Ensemble of \(s.memberCandidates.count) networks from the candidates marked *, combined; intervals from their validation errors.")
             print("")
-            print(pad("candidate", 48) + pad("validation RMSE", 16) + "epochs")
+            print(pad("  candidate", 54) + pad("validation RMSE", 17) + "best epochs")
             for (i, c) in s.candidates.enumerated() {
-                let mark = i == s.winner ? "* " : "  "
-                print(mark + pad(c.name, 46) + pad(String(format: "%.4g", c.validationRMSE), 16)
-                      + c.bestEpochs.map(String.init).joined(separator: ","))
+                let members = s.memberCandidates.filter { $0 == i }.count
+                let mark = members > 0 ? "* " : "  "
+                print(mark + pad(c.name, 52) + pad(String(format: "%.4g", c.validationRMSE), 17)
+                      + c.bestEpochs.map(String.init).joined(separator: ",") + (members > 0 ? "  (\(members) member\(members > 1 ? "s" : ""))" : ""))
             }
         } else {
             print(String(format: "Trained in %.2f s; final training loss %.5f (scaled MSE).", o.seconds, o.losses.last ?? .nan))

@@ -19,6 +19,8 @@ public struct SelectionReport: Codable, Equatable, Sendable {
     public let candidates: [CandidateScore]
     /// Index into `candidates` of the chosen one (smallest validation RMSE).
     public let winner: Int
+    /// For each ensemble member, the index into `candidates` of its configuration.
+    public let memberCandidates: [Int]
     /// Values held out at the end of the training part for validation, and the origins in them.
     public let validationCount: Int
     public let validationOrigins: Int

@@ -127,7 +127,7 @@ public final class ForecastEnsemble {
             try f.fit(series)
             return Unchecked(f)
         }.map(\.value)
-        let report = SelectionReport(candidates: scores, winner: winner, validationCount: search.validationCount,
+        let report = SelectionReport(candidates: scores, winner: winner, memberCandidates: plan.map(\.candidate), validationCount: search.validationCount,
                                      validationOrigins: search.validationCount, budgetExhausted: budgetExhausted,
                                      seconds: Date().timeIntervalSince(start))
         progress?("chose \(scores[winner].name): validation RMSE \(String(format: "%.4g", scores[winner].validationRMSE))")

@@ -108,6 +108,13 @@ struct ForecastCommand: ParsableCommand {
         let horizon = model.horizon ?? (test > 0 ? test : (period > 1 ? period : 10))
         let options = model.autoOptions(horizon: max(horizon, test), period: period)
         let train = Array(source.values.dropLast(test)), actual = Array(source.values.suffix(test))
+        // Validation blocks (a third of the training part), a window and the targets of 8 samples.
+        let needed = test + (3 * (options.horizon + 11) + 1) / 2
+        guard source.values.count >= needed else {
+            throw CLIError.data("the series \(source.name) has \(source.values.count) values; the automatic forecaster needs at least \(needed) "
+                                + "for --test \(test) and a horizon of \(options.horizon) (validation blocks, a window and 8 training samples); "
+                                + "use a smaller --test or --horizon")
+        }
         let quiet = output.quiet || output.json
         if !quiet {
             note("Choosing a forecaster for \(train.count) values of \(source.name) (season \(period), \(options.members) members, budget \(Int(options.budgetSeconds)) s)…")
@@ -320,6 +327,9 @@ struct ForecastModelOptions: ParsableArguments {
         o.window = window
         o.strategy = strategy
         o.epochs = epochs
+        o.numLayers = layers
+        o.batchSize = batch
+        o.learningRate = lr
         return o
     }
 }

@@ -47,6 +47,9 @@ public struct AutoForecastOptions: Codable, Equatable, Sendable {
     public var strategy: ForecastStrategy?
     /// Maximum epochs (early stopping usually ends training sooner).
     public var epochs: Int?
+    public var numLayers: Int?
+    public var batchSize: Int?
+    public var learningRate: Double?
 
     public init(horizon: Int, seasonalPeriod: Int) {
         self.horizon = horizon

@@ -79,11 +79,11 @@ struct CandidateSearch {
         c.horizon = options.horizon
         c.model = options.model ?? .lstm
         c.hiddenSize = options.hiddenSize ?? 32
-        c.numLayers = 1
+        c.numLayers = options.numLayers ?? 1
         c.strategy = options.strategy ?? .direct
         c.seasonalPeriod = period
-        c.learningRate = 3e-3
-        c.batchSize = 16
+        c.learningRate = options.learningRate ?? 3e-3
+        c.batchSize = options.batchSize ?? 16
         c.shuffle = true
         c.clipNorm = 1
         c.seed = options.seed

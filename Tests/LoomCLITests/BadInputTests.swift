@@ -33,7 +33,7 @@ struct BadInputTests {
         let forecaster = tmp.appendingPathComponent("forecaster.loom").path
         _ = try? runLoom(["forecast", "--epochs", "1", "--hidden", "4", "--quiet", "--save", forecaster])
         let ckpt = tmp.appendingPathComponent("ckpt.safetensors").path
-        _ = try? runLoom(["forecast", "--epochs", "1", "--hidden", "5", "--quiet", "--checkpoint-every", "1", "--checkpoint", ckpt])
+        _ = try? runLoom(["forecast", "--preset", "tutorial", "--epochs", "1", "--hidden", "5", "--quiet", "--checkpoint-every", "1", "--checkpoint", ckpt])
         return ["{tmp}": tmp.path, "{lm}": lm, "{forecaster}": forecaster, "{ckpt}": ckpt, "{dir}": directory.path]
     }()
 

@@ -67,7 +67,13 @@ struct CLITests {
         (["forecast", "--epochs", "0"], "--epochs must be at least 1, got 0"),
         (["forecast", "--model", "transformer"], "The value 'transformer' is invalid for '--model <model>'"),
         (["forecast", "--window=-3"], "--window must be positive, got -3"),
-        (["forecast", "--test", "0"], "--test must be positive, got 0"),
+        (["forecast", "--test=-1"], "--test must be 0 or positive, got -1"),
+        (["forecast", "--preset", "tutorial", "--test", "0"], "--test 0 needs the automatic forecaster"),
+        (["forecast", "--checkpoint-every", "5"], "--checkpoint-every and --resume apply to --preset tutorial"),
+        (["forecast", "--transform", "cube"], "--transform: expected levels, log, boxcox, diff, sdiff or a combination"),
+        (["forecast", "--levels", "80,120"], "--levels: expected percentages between 0 and 100"),
+        (["forecast", "--members", "0"], "--members must be positive, got 0"),
+        (["forecast", "--budget", "0"], "--budget must be a positive number of seconds"),
         (["forecast", "--lr", "nan"], "--lr must be a positive number"),
         (["forecast", "--column", "x"], "--column and --date-column need --csv"),
         (["forecast", "--plot", "/nonexistent-dir/out.svg"], "the folder /nonexistent-dir does not exist"),
@@ -101,6 +107,57 @@ struct CLITests {
         let p = try runLoom(["predict", "--model", model, "--horizon", "3", "--json"])
         #expect(p.status == 0, "stderr: \(p.err)")
         #expect(p.out.contains("forecast"))
+    }
+
+    /// The tutorial preset gives the numbers of the tutorial's forecaster before the automatic
+    /// one existed (recorded with that version's release build, `loom forecast --epochs 4
+    /// --hidden 8 --json`; identical in a release build). Debug builds compile the C kernels
+    /// without fused multiply-adds, which moves Float32 results in the last bits, hence the
+    /// relative tolerance 1e-6 (the forecasts of any other configuration differ by far more).
+    @Test func tutorialPresetReproducesTheEarlierNumbers() throws {
+        let r = try runLoom(["forecast", "--preset", "tutorial", "--epochs", "4", "--hidden", "8", "--json", "--quiet"])
+        #expect(r.status == 0, "stderr: \(r.err)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let recorded = [404.94974882900715, 405.0321668535471, 405.2351541221142, 405.1492172628641, 405.120985224843, 404.9954733401537,
+                        404.6375963240862, 403.8380547016859, 402.68624314665794, 402.0037858337164, 401.8187385201454, 402.0830579251051]
+        let forecast = try #require(json["forecast"] as? [Double])
+        #expect(forecast.count == 12)
+        for (a, b) in zip(forecast, recorded) { #expect(Swift.abs(a - b) <= 1e-6 * b, "\(a) vs recorded \(b)") }
+        let loss = try #require(json["finalLoss"] as? Double)
+        #expect(Swift.abs(loss - 0.0438971008534845) <= 1e-6 * 0.0438971008534845)
+    }
+
+    @Test func predictContinuesAfterTheLastKnownValueWithDates() throws {
+        let model = temporaryPath("auto.loom")
+        defer { try? FileManager.default.removeItem(atPath: model) }
+        let r = try runLoom(["forecast", "--epochs", "3", "--hidden", "4", "--model", "gru", "--members", "2", "--transform", "sdiff",
+                             "--json", "--quiet", "--save", model])
+        #expect(r.status == 0, "stderr: \(r.err)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect((json["labels"] as? [String])?.first == "1960-01", "the held-out year")
+        let intervals = try #require(json["intervals"] as? [[String: Any]])
+        #expect(intervals.compactMap { $0["level"] as? Double } == [80, 95])
+        #expect((json["selection"] as? [String: Any])?["candidates"] is [Any])
+        let p = try runLoom(["predict", "--model", model, "--horizon", "14", "--json"])
+        #expect(p.status == 0, "stderr: \(p.err)")
+        let predicted = try #require(try JSONSerialization.jsonObject(with: Data(p.out.utf8)) as? [String: Any])
+        let labels = try #require(predicted["labels"] as? [String])
+        #expect(labels.first == "1961-01" && labels.last == "1962-02", "after the last known value 1960-12: \(labels)")
+        #expect(predicted["lastKnown"] as? String == "1960-12")
+        #expect((predicted["forecast"] as? [Double])?.count == 14)
+        #expect((predicted["intervals"] as? [Any])?.count == 2)
+        let text = try runLoom(["predict", "--model", model, "--horizon", "2"])
+        #expect(text.out.contains("1961-01") && text.out.contains("80% interval"), "\(text.out)")
+    }
+
+    @Test func testZeroForecastsTheFutureWithDates() throws {
+        let r = try runLoom(["forecast", "--test", "0", "--horizon", "6", "--epochs", "2", "--hidden", "4", "--members", "2",
+                             "--transform", "diff", "--json", "--quiet"])
+        #expect(r.status == 0, "stderr: \(r.err)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect(json["labels"] as? [String] == ["1961-01", "1961-02", "1961-03", "1961-04", "1961-05", "1961-06"])
+        #expect((json["actual"] as? [Double])?.isEmpty == true)
+        #expect((json["forecast"] as? [Double])?.count == 6)
     }
 
     @Test func dataErrorsExitWithDataCodes() throws {

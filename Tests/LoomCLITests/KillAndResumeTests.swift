@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Kill and resume: the CLI loses no work")
 struct KillAndResumeTests {
-    static let trainingArguments = ["forecast", "--epochs", "40", "--hidden", "12", "--batch", "4", "--shuffle", "--json", "--quiet"]
+    static let trainingArguments = ["forecast", "--preset", "tutorial", "--epochs", "40", "--hidden", "12", "--batch", "4", "--shuffle", "--json", "--quiet"]
 
     /// Waits (up to 60 s) until `path` exists, polling every 5 ms.
     static func waitForFile(_ path: String) -> Bool {

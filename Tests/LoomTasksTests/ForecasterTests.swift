@@ -62,7 +62,7 @@ struct ForecasterTests {
 
     @Test func badSeriesAreRejectedWithReasons() throws {
         let f = try Forecaster(config: Self.config(.recursive))
-        #expect(throws: ForecastError.seriesTooShort(count: 5, needed: 13, reason: "window 12 + 1 target value(s)")) { try f.fit([1, 2, 3, 4, 5]) }
+        #expect(throws: ForecastError.seriesTooShort(count: 5, needed: 13, reason: "differencing 0 + window 12 + 1 target value(s)")) { try f.fit([1, 2, 3, 4, 5]) }
         #expect(throws: ForecastError.nonFiniteValue(index: 2)) { try f.fit([1, 2, .nan] + Self.seasonal) }
         var bad = Self.config(.recursive)
         bad.window = 0

@@ -38,6 +38,9 @@ struct ForecastCommand: ParsableCommand {
     @Option(help: "Save the trained forecaster to this file (forecasts of `loom predict` continue after the last known value).")
     var save: String?
 
+    @Flag(help: "Also train the tutorial's network on the same data and show its forecast beside the automatic one.")
+    var compareTutorial = false
+
     @OptionGroup var safety: CheckpointOptions
 
     mutating func validate() throws {
@@ -45,6 +48,7 @@ struct ForecastCommand: ParsableCommand {
         try model.validate()
         if let test, test < 0 { throw ValidationError("--test must be 0 or positive, got \(test)") }
         if test == 0 && model.preset == .tutorial { throw ValidationError("--test 0 needs the automatic forecaster (the tutorial holds out a test part)") }
+        if compareTutorial && model.preset == .tutorial { throw ValidationError("--compare-tutorial compares the automatic forecaster with the tutorial; drop --preset tutorial") }
         guard backtestFolds >= 0 else { throw ValidationError("--backtest-folds must be 0 or positive, got \(backtestFolds)") }
         if backtestFolds > 0 && test == 0 { throw ValidationError("--backtest-folds needs a test part (--test > 0)") }
         if model.preset != .tutorial && (safety.checkpointEvery != nil || safety.resume) {
@@ -141,8 +145,16 @@ struct ForecastCommand: ParsableCommand {
                 folds.append((m, s, coverage))
             }
         }
-        let outcome = ForecastOutcome(train: train, actual: actual, forecast: forecast, source: source,
-                                      name: "Loom", seconds: seconds, period: period, selection: ensemble.selection, folds: folds)
+        var outcome = ForecastOutcome(train: train, actual: actual, forecast: forecast, source: source,
+                                      name: "Loom (auto)", seconds: seconds, period: period, selection: ensemble.selection, folds: folds)
+        if compareTutorial {
+            if !quiet { note("Training the tutorial's LSTM(1→100) on the same values for comparison…") }
+            var config = try ForecastModelOptions.parse([]).tutorialConfig(period: period)
+            config.horizon = steps
+            let tutorial = try Forecaster(config: config)
+            try tutorial.fit(train)
+            outcome.comparisons.append((name: "tutorial LSTM", forecast: try tutorial.forecast(steps: steps)))
+        }
         if let save {
             try ensemble.extendHistory(source.values)
             try ensemble.save(to: URL(fileURLWithPath: save), extraMetadata: source.metadata)

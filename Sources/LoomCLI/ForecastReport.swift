@@ -16,6 +16,8 @@ struct ForecastOutcome {
     let stepLabels: [String]
     let naive: [Double]
     let seasonalNaive: [Double]
+    /// Other forecasts of the same steps shown beside this one (e.g. the tutorial's network).
+    var comparisons: [(name: String, forecast: [Double])] = []
     let period: Int
     let seconds: Double
     let losses: [Double]
@@ -138,7 +140,10 @@ enum ForecastReport {
         if let m = o.metrics, let n = o.naiveMetrics, let sn = o.seasonalNaiveMetrics {
             print("")
             print(pad("model", 16) + ["RMSE", "MAE", "MAPE %", "sMAPE %", "MASE"].map { pad($0, 10) }.joined())
-            for (name, m) in [(o.modelName, m), ("naive", n), ("seasonal naive", sn)] {
+            let others = o.comparisons.compactMap { c in
+                ForecastMetrics(forecast: c.forecast, actual: o.actual, training: o.train, seasonalPeriod: o.period)
+            }
+            for (name, m) in [(o.modelName, m)] + zip(o.comparisons.map(\.name), others) + [("naive", n), ("seasonal naive", sn)] {
                 print(pad(name, 16) + [m.rmse, m.mae, m.mape, m.smape, m.mase].map { pad(String(format: "%.3f", $0), 10) }.joined())
             }
             for interval in o.intervals {
@@ -191,6 +196,7 @@ enum ForecastReport {
             let finalLoss: Double?
             let losses: [Double]
             let selection: SelectionReport?
+            let comparisons: [String: [Double]]
             let backtest: [Fold]
             let backtestRMSE: [Double]
         }
@@ -200,6 +206,7 @@ enum ForecastReport {
                          trainSeconds: o.seconds, labels: o.stepLabels, actual: o.actual, forecast: o.forecast, intervals: o.intervals,
                          metrics: o.metrics, naive: o.naiveMetrics, seasonalNaive: o.seasonalNaiveMetrics, coverage: coverage,
                          seasonalPeriod: o.period, finalLoss: o.losses.last, losses: o.losses, selection: o.selection,
+                         comparisons: Dictionary(o.comparisons.map { ($0.name, $0.forecast) }, uniquingKeysWith: { a, _ in a }),
                          backtest: o.folds.map { Fold(metrics: $0.0, seasonalNaive: $0.1, coverage: $0.2) },
                          backtestRMSE: o.folds.map(\.0.rmse))
         let encoder = JSONEncoder()
@@ -218,8 +225,9 @@ enum ForecastReport {
         let xLabel = o.knownLabels == nil ? "step" : "date"
         func draw(_ chart: inout LineChart, from: Int) {
             for interval in o.intervals.sorted(by: { $0.level > $1.level }) {
-                chart.band(String(format: "%g%% interval", interval.level), x: forecastX, lower: interval.lower, upper: interval.upper,
-                           color: PlotColor(css: interval.level >= 90 ? "#c6dbef" : "#9ecae1"))
+                chart.bands.append(LineChart.Band(name: String(format: "%g%% interval", interval.level), x: forecastX,
+                                                  lower: interval.lower, upper: interval.upper,
+                                                  color: PlotColor(css: interval.level >= 90 ? "#9ecae1" : "#4292c6"), opacity: 0.35))
             }
             chart.add(series: "actual", x: (from..<all.count).map(Double.init), y: Array(all[from...]))
             chart.add(series: "forecast", x: forecastX, y: o.forecast, style: .dashed)
@@ -233,6 +241,7 @@ enum ForecastReport {
         var zoom = LineChart(title: "Last \(all.count - zoomStart) steps and the forecast", xLabel: xLabel, yLabel: o.seriesName)
         draw(&zoom, from: zoomStart)
         zoom.add(series: "seasonal naive", x: forecastX, y: o.seasonalNaive, style: .dotted)
+        for c in o.comparisons { zoom.add(series: c.name, x: forecastX, y: c.forecast, style: .dotted) }
         if o.knownLabels != nil { zoom.xTickLabels = .sequence(labels, every: max(1, o.period / 4)) }
         try Figure(columns: 2, charts: [whole, zoom]).write(to: URL(fileURLWithPath: path))
     }

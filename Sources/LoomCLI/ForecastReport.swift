@@ -121,15 +121,16 @@ enum ForecastReport {
             print(String(format: "Trained in %.2f s; final training loss %.5f (scaled MSE).", o.seconds, o.losses.last ?? .nan))
         }
         print("")
-        var header = pad("step", 10) + (o.actual.isEmpty ? "" : pad("actual", 12)) + pad("forecast", 12)
+        let labelWidth = max(10, (o.stepLabels.map(\.count).max() ?? 0) + 2)
+        var header = pad("step", labelWidth) + (o.actual.isEmpty ? "" : pad("actual", 12)) + pad("forecast", 12)
         if !o.actual.isEmpty { header += pad("error", 10) }
         for interval in o.intervals { header += pad(String(format: "%g%% interval", interval.level), 22) }
         print(header)
         for (i, f) in o.forecast.enumerated() {
-            var line = pad(o.stepLabels[i], 10)
+            var line = pad(o.stepLabels[i], labelWidth)
             if i < o.actual.count { line += pad(number(o.actual[i]), 12) }
             line += pad(number(f), 12)
-            if i < o.actual.count { line += pad(String(format: "%+.1f", f - o.actual[i]), 10) }
+            if i < o.actual.count { line += pad((f >= o.actual[i] ? "+" : "") + number(f - o.actual[i]), 10) }
             for interval in o.intervals { line += pad(number(interval.lower[i]) + " … " + number(interval.upper[i]), 22) }
             print(line)
         }

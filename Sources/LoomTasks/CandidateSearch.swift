@@ -64,8 +64,11 @@ struct CandidateSearch {
 
     func transforms() -> [TargetTransform] {
         if let t = options.transform { return [t] }
+        // Box-Cox only for positive series whose spread grows with the level: at λ near 1 the
+        // transform is nearly linear, which the scaling already covers.
         let positive = series.allSatisfy { $0 > 0 }
-        let powers: [PowerTransform] = positive ? [.none, .boxCox(lambda: nil)] : [.none]
+        let lambda = positive ? BoxCox.guerreroLambda(Array(series.prefix(trainCount)), period: max(2, period)) : 1
+        let powers: [PowerTransform] = positive && lambda < 0.9 ? [.none, .boxCox(lambda: nil)] : [.none]
         var differencing: [Differencing] = [.none, .first]
         if period > 1 { differencing += [.seasonal, .both] }
         return powers.flatMap { p in differencing.map { TargetTransform(power: p, differencing: $0, scaling: .standard) } }

@@ -266,8 +266,10 @@ struct ForecastModelOptions: ParsableArguments {
     @Option(help: "Target transform: levels, log, boxcox, diff, sdiff, diff+sdiff and combinations such as boxcox+diff (default: chosen).")
     var transform: String?
     @Option(help: "Season length (default: from the dates — monthly 12, quarterly 4, weekly 52, daily 7 — else 12).") var season: Int?
-    @Option(help: "Networks in the ensemble (automatic forecaster).") var members: Int = 5
+    @Option(help: "Networks in the ensemble (automatic forecaster).") var members: Int = 10
     @Option(help: "How members are combined: mean or median.") var combine: EnsembleCombine = .mean
+    @Option(help: "Spread the members over this many of the best candidates.") var combineTop: Int = 5
+    @Option(help: "Seeds each candidate is trained from while candidates are compared.") var selectionSeeds: Int = 3
     @Option(help: "Seconds the configuration search may take.") var budget: Double = 60
     @Option(help: "Prediction-interval levels in percent, comma-separated.") var levels: String = "80,95"
     @Option(help: "Random seed (initialization and shuffling).") var seed: UInt64 = 0
@@ -275,7 +277,7 @@ struct ForecastModelOptions: ParsableArguments {
 
     func validate() throws {
         if auto && preset == .tutorial { throw ValidationError("--auto and --preset tutorial exclude each other") }
-        for (flag, value) in [("--window", window), ("--hidden", hidden), ("--layers", layers), ("--batch", batch), ("--season", season), ("--members", members)] {
+        for (flag, value) in [("--window", window), ("--hidden", hidden), ("--layers", layers), ("--batch", batch), ("--season", season), ("--members", members), ("--combine-top", combineTop), ("--selection-seeds", selectionSeeds)] {
             if let value, value <= 0 { throw ValidationError("\(flag) must be positive, got \(value)") }
         }
         if let horizon, horizon <= 0 { throw ValidationError("--horizon must be positive, got \(horizon)") }
@@ -331,6 +333,8 @@ struct ForecastModelOptions: ParsableArguments {
         var o = AutoForecastOptions(horizon: horizon, seasonalPeriod: period)
         o.members = members
         o.combine = combine
+        o.combineTop = combineTop
+        o.selectionSeeds = selectionSeeds
         o.budgetSeconds = budget
         o.seed = seed
         o.transform = transform.flatMap { TargetTransform(name: $0) }

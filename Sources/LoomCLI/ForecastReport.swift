@@ -117,6 +117,8 @@ enum ForecastReport {
                 print(mark + pad(c.name, 52) + pad(String(format: "%.4g", c.validationRMSE), 17)
                       + c.bestEpochs.map(String.init).joined(separator: ",") + (members > 0 ? "  (\(members) member\(members > 1 ? "s" : ""))" : ""))
             }
+            print("  " + pad("(reference) naive", 52) + String(format: "%.4g", s.naiveValidationRMSE))
+            if o.period > 1 { print("  " + pad("(reference) seasonal naive", 52) + String(format: "%.4g", s.seasonalNaiveValidationRMSE)) }
         } else {
             print(String(format: "Trained in %.2f s; final training loss %.5f (scaled MSE).", o.seconds, o.losses.last ?? .nan))
         }

@@ -26,6 +26,10 @@ public struct SelectionReport: Codable, Equatable, Sendable {
     public let validationOrigins: Int
     /// True when the time budget stopped the search before every candidate was tried.
     public let budgetExhausted: Bool
+    /// The same validation score for the naive and seasonal-naive forecasts from the same
+    /// origins, for reference (a network worse than these is not worth its cost).
+    public let naiveValidationRMSE: Double
+    public let seasonalNaiveValidationRMSE: Double
     public let seconds: Double
 
     public var chosen: CandidateScore { candidates[winner] }
@@ -136,6 +140,16 @@ struct CandidateSearch {
         while !fits(c) && c.window > 4 && options.window == nil { c.window = max(4, c.window * 2 / 3) }
         c.epochs = maxEpochs(c)
         return c
+    }
+
+    /// Validation RMSE of a simple forecast from every origin in the validation part.
+    func referenceRMSE(_ forecast: ([Double], Int) -> [Double]) -> Double {
+        var total = 0.0, count = 0
+        for o in trainCount..<series.count {
+            let path = forecast(Array(series[..<o]), min(options.horizon, series.count - o))
+            for (k, v) in path.enumerated() { total += (v - series[o + k]) * (v - series[o + k]); count += 1 }
+        }
+        return (total / Double(max(count, 1))).squareRoot()
     }
 
     static func name(_ c: ForecasterConfig, lambda: Double?) -> String {

@@ -60,7 +60,7 @@ public final class ForecastEnsemble {
         if let bad = series.firstIndex(where: { !$0.isFinite }) { throw ForecastError.nonFiniteValue(index: bad) }
         let start = Date()
         let search = try CandidateSearch(series: series, options: options)
-        let selectionSeeds = min(2, options.members)
+        let selectionSeeds = max(1, options.selectionSeeds)
         var scores: [CandidateScore] = []
         var runs: [[Forecaster]] = []          // validation-trained members per candidate
         var budgetExhausted = false
@@ -129,6 +129,9 @@ public final class ForecastEnsemble {
         }.map(\.value)
         let report = SelectionReport(candidates: scores, winner: winner, memberCandidates: plan.map(\.candidate), validationCount: search.validationCount,
                                      validationOrigins: search.validationCount, budgetExhausted: budgetExhausted,
+                                     naiveValidationRMSE: search.referenceRMSE { Baseline.naive($0, steps: $1) },
+                                     seasonalNaiveValidationRMSE: search.referenceRMSE {
+                                         Baseline.seasonalOrNaive($0, steps: $1, period: options.seasonalPeriod) },
                                      seconds: Date().timeIntervalSince(start))
         progress?("chose \(scores[winner].name): validation RMSE \(String(format: "%.4g", scores[winner].validationRMSE))")
         return ForecastEnsemble(options: options, members: final, selection: report, intervalScales: scales, history: series)

@@ -150,6 +150,25 @@ struct CLITests {
         #expect(text.out.contains("1961-01") && text.out.contains("80% interval"), "\(text.out)")
     }
 
+    @Test func predictContinuesANewerSeriesGivenAsCSV() throws {
+        let flights = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/LoomCLI/Resources/flights.csv").standardizedFileURL
+        let lines = try String(contentsOf: flights, encoding: .utf8).split(separator: "\n")
+        let older = temporaryPath("older.csv"), model = temporaryPath("older.loom")
+        defer { try? FileManager.default.removeItem(atPath: older); try? FileManager.default.removeItem(atPath: model) }
+        try (lines.prefix(1 + 120).joined(separator: "\n") + "\n").write(toFile: older, atomically: true, encoding: .utf8)   // 1949-01 … 1958-12
+        let r = try runLoom(["forecast", "--csv", older, "--epochs", "2", "--hidden", "4", "--members", "1", "--transform", "sdiff",
+                             "--quiet", "--save", model])
+        #expect(r.status == 0, "stderr: \(r.err)")
+        let saved = try runLoom(["predict", "--model", model, "--horizon", "2", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(saved.out.utf8)) as? [String: Any])?["labels"] as? [String] == ["1959-01", "1959-02"])
+        let newer = try runLoom(["predict", "--model", model, "--csv", flights.path, "--horizon", "2", "--json"])
+        #expect(newer.status == 0, "stderr: \(newer.err)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(newer.out.utf8)) as? [String: Any])
+        #expect(json["labels"] as? [String] == ["1961-01", "1961-02"])
+        #expect(json["lastKnown"] as? String == "1960-12")
+    }
+
     @Test func testZeroForecastsTheFutureWithDates() throws {
         let r = try runLoom(["forecast", "--test", "0", "--horizon", "6", "--epochs", "2", "--hidden", "4", "--members", "2",
                              "--transform", "diff", "--json", "--quiet"])

@@ -44,11 +44,12 @@ struct CharLMCommand: ParsableCommand {
             let gates = model == .lstm ? 4 : (model == .gru ? 3 : 1)
             try MemoryBudget.check(MemoryBudget.trainingBytes(gates: gates, input: 256, hidden: hidden, layers: layers, output: 256),
                                    what: "a \(model.rawValue.uppercased()) with --hidden \(hidden) and --layers \(layers)")
-            guard FileManager.default.fileExists(atPath: text) else { throw ValidationError("--text \(text): no such file") }
-            try OutputOptions.checkWritable(save, flag: "--save")
         }
 
         func run() throws {
+            try FileChecks.requireInput(text, flag: "--text")
+            try FileChecks.requireWritable(save, flag: "--save")
+            try safety.checkFiles()
             var config = CharLMConfig()
             config.model = model; config.hiddenSize = hidden; config.numLayers = layers
             config.batchSize = batch; config.numSteps = steps; config.epochs = epochs
@@ -94,10 +95,10 @@ struct CharLMCommand: ParsableCommand {
             guard length >= 0 else { throw ValidationError("--length must be 0 or positive, got \(length)") }
             guard temperature >= 0 else { throw ValidationError("--temperature must be 0 or positive, got \(temperature)") }
             if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1, got \(topK)") }
-            guard FileManager.default.fileExists(atPath: model) else { throw ValidationError("--model \(model): no such file") }
         }
 
         func run() throws {
+            try FileChecks.requireInput(model, flag: "--model")
             let lm = try CharLanguageModel.load(from: URL(fileURLWithPath: model))
             print(try lm.generate(prefix: prefix, length: length, temperature: temperature, topK: topK, seed: seed))
         }

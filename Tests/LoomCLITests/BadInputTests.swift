@@ -11,6 +11,9 @@ struct BadInputTests {
         let args: [String]
         let status: Int32
         let stderr: String
+        /// Why the expected status does not hold yet: the status check is then a known issue
+        /// (reported as missing once it holds, when this field must go).
+        let pending: String?
         var testDescription: String { name }
     }
 
@@ -46,7 +49,8 @@ struct BadInputTests {
         let args = c.args.map { arg in Self.fixtures.reduce(arg) { $0.replacingOccurrences(of: $1.key, with: $1.value) } }
         let before = Set((try? FileManager.default.contentsOfDirectory(atPath: Self.fixtures["{tmp}"]!)) ?? [])
         let r = try runLoom(args)
-        #expect(r.status == c.status, "\(c.name): exit \(r.status), expected \(c.status); stderr: \(r.err)")
+        let checkStatus = { #expect(r.status == c.status, "\(c.name): exit \(r.status), expected \(c.status); stderr: \(r.err)") }
+        if let pending = c.pending { withKnownIssue(Comment(rawValue: pending), checkStatus) } else { checkStatus() }
         #expect(r.err.contains(c.stderr), "\(c.name): stderr does not contain '\(c.stderr)': \(r.err)")
         #expect(!r.err.contains("Fatal error") && !r.err.contains("Stack dump"), "\(c.name) crashed: \(r.err)")
         let after = Set((try? FileManager.default.contentsOfDirectory(atPath: Self.fixtures["{tmp}"]!)) ?? [])

@@ -43,10 +43,4 @@ struct KillAndResumeTests {
         let a = try Self.forecast(of: reference.out), b = try Self.forecast(of: resumed.out)
         #expect(a.count == 12 && a == b, "resumed forecast \(b) differs from the uninterrupted \(a)")
     }
-
-    @Test func resumeWithoutACheckpointIsAUsageError() throws {
-        let r = try runLoom(["forecast", "--resume", "--checkpoint", "/nonexistent/ckpt"])
-        #expect(r.status == 64)
-        #expect(r.err.contains("--resume: no checkpoint at /nonexistent/ckpt"))
-    }
 }

@@ -31,7 +31,8 @@ struct CharLMCommand: ParsableCommand {
         @Option(help: "Random seed.") var seed: UInt64 = 0
         @Option(help: "Save the model to this file.") var save: String?
         @Option(help: "Generate this many characters after training, from --prefix.") var sample: Int = 50
-        @Option(help: "Prefix for the sample.") var prefix: String = "time traveller"
+        @Option(help: "Prefix for the sample; checked against the text before training (default: \"time traveller\" when the text has its characters, otherwise the text's first words).")
+        var prefix: String?
         @OptionGroup var output: OutputOptions
         @OptionGroup var safety: CheckpointOptions
 
@@ -58,6 +59,18 @@ struct CharLMCommand: ParsableCommand {
             let corpus = try TextCorpus(contentsOf: URL(fileURLWithPath: text), tokens: .character,
                                         preprocessing: config.preprocessing, maxTokens: maxTokens)
             let lm = CharLanguageModel(config: config, vocab: corpus.vocab)
+            // The sample's prefix is settled before training: an explicit one the text cannot
+            // produce fails now, not after a long run; the default falls back to the text's words.
+            let samplePrefix: String
+            if let prefix {
+                try lm.checkPrefix(prefix)
+                samplePrefix = prefix
+            } else {
+                samplePrefix = lm.samplePrefix(from: corpus.indices)
+                if samplePrefix != CharLanguageModel.defaultSamplePrefix && !output.quiet && !output.json {
+                    note("The text lacks characters of '\(CharLanguageModel.defaultSamplePrefix)'; the sample starts from '\(samplePrefix)' (choose with --prefix).")
+                }
+            }
             if !output.quiet && !output.json {
                 note("\(corpus.indices.count) tokens, vocabulary of \(corpus.vocab.count); training \(model.rawValue.uppercased())(\(corpus.vocab.count)→\(hidden)) for \(epochs) epochs…")
             }
@@ -69,7 +82,7 @@ struct CharLMCommand: ParsableCommand {
             }
             progress.finish()
             if let save { try lm.save(to: URL(fileURLWithPath: save)) }
-            let sampleText = try lm.generate(prefix: prefix, length: sample)
+            let sampleText = try lm.generate(prefix: samplePrefix, length: sample)
             if output.json {
                 let data = try JSONSerialization.data(withJSONObject: ["perplexity": perplexities, "sample": sampleText], options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))

@@ -85,12 +85,12 @@ public final class CharLanguageModel {
         let loop = CheckpointedLoop(policy: checkpointing, model: model, optimizer: optimizer, configJSON: configJSON)
         return try withSeed(config.seed &+ 2) {
             var tokens = 0                          // of the epoch just trained, for its report
-            return try loop.runEpochs(config.epochs, loader: loader, generator: \.generator, trainEpoch: { epoch, loaderState, history in
+            return try loop.runEpochs(config.epochs, loader: loader, generator: \.generator, trainEpoch: { epoch, _, _ in
                 var state: RecurrentState? = nil
                 var totalLoss = 0.0, step = 0
                 tokens = 0
                 for (x, y) in loader {
-                    try loop.stopIfInterrupted(epoch: epoch, loaderAtEpochStart: loaderState, history: history)
+                    try loop.stopIfInterrupted(epoch: epoch)
                     step += 1
                     // Sequential batches continue the text: keep the state, cut the graph.
                     if state == nil || config.sampling == .random {

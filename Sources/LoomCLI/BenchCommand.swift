@@ -39,10 +39,10 @@ struct BenchCommand: ParsableCommand {
         guard repeats > 0 else { throw ValidationError("--repeats must be positive, got \(repeats)") }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 or positive, got \(threads)") }
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive, got \(epochs)") }
-        try OutputOptions.checkWritable(json, flag: "--json")
     }
 
     func run() throws {
+        try FileChecks.requireWritable(json, flag: "--json")
         if threads > 0 { BLAS.threadCount = threads }
         var results: [[String: Any]] = []
         for w in workloads {

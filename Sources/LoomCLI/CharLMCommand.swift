@@ -31,7 +31,8 @@ struct CharLMCommand: ParsableCommand {
         @Option(help: "Random seed.") var seed: UInt64 = 0
         @Option(help: "Save the model to this file.") var save: String?
         @Option(help: "Generate this many characters after training, from --prefix.") var sample: Int = 50
-        @Option(help: "Prefix for the sample.") var prefix: String = "time traveller"
+        @Option(help: "Prefix for the sample; checked against the text before training (default: \"time traveller\" when the text has its characters, otherwise the text's first words).")
+        var prefix: String?
         @OptionGroup var output: OutputOptions
         @OptionGroup var safety: CheckpointOptions
 
@@ -44,11 +45,12 @@ struct CharLMCommand: ParsableCommand {
             let gates = model == .lstm ? 4 : (model == .gru ? 3 : 1)
             try MemoryBudget.check(MemoryBudget.trainingBytes(gates: gates, input: 256, hidden: hidden, layers: layers, output: 256),
                                    what: "a \(model.rawValue.uppercased()) with --hidden \(hidden) and --layers \(layers)")
-            guard FileManager.default.fileExists(atPath: text) else { throw ValidationError("--text \(text): no such file") }
-            try OutputOptions.checkWritable(save, flag: "--save")
         }
 
         func run() throws {
+            try FileChecks.requireInput(text, flag: "--text")
+            try FileChecks.requireWritable(save, flag: "--save")
+            try safety.checkFiles()
             var config = CharLMConfig()
             config.model = model; config.hiddenSize = hidden; config.numLayers = layers
             config.batchSize = batch; config.numSteps = steps; config.epochs = epochs
@@ -57,6 +59,18 @@ struct CharLMCommand: ParsableCommand {
             let corpus = try TextCorpus(contentsOf: URL(fileURLWithPath: text), tokens: .character,
                                         preprocessing: config.preprocessing, maxTokens: maxTokens)
             let lm = CharLanguageModel(config: config, vocab: corpus.vocab)
+            // The sample's prefix is settled before training: an explicit one the text cannot
+            // produce fails now, not after a long run; the default falls back to the text's words.
+            let samplePrefix: String
+            if let prefix {
+                try lm.checkPrefix(prefix)
+                samplePrefix = prefix
+            } else {
+                samplePrefix = lm.samplePrefix(from: corpus.indices)
+                if samplePrefix != CharLanguageModel.defaultSamplePrefix && !output.quiet && !output.json {
+                    note("The text lacks characters of '\(CharLanguageModel.defaultSamplePrefix)'; the sample starts from '\(samplePrefix)' (choose with --prefix).")
+                }
+            }
             if !output.quiet && !output.json {
                 note("\(corpus.indices.count) tokens, vocabulary of \(corpus.vocab.count); training \(model.rawValue.uppercased())(\(corpus.vocab.count)→\(hidden)) for \(epochs) epochs…")
             }
@@ -68,7 +82,7 @@ struct CharLMCommand: ParsableCommand {
             }
             progress.finish()
             if let save { try lm.save(to: URL(fileURLWithPath: save)) }
-            let sampleText = try lm.generate(prefix: prefix, length: sample)
+            let sampleText = try lm.generate(prefix: samplePrefix, length: sample)
             if output.json {
                 let data = try JSONSerialization.data(withJSONObject: ["perplexity": perplexities, "sample": sampleText], options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
@@ -94,10 +108,10 @@ struct CharLMCommand: ParsableCommand {
             guard length >= 0 else { throw ValidationError("--length must be 0 or positive, got \(length)") }
             guard temperature >= 0 else { throw ValidationError("--temperature must be 0 or positive, got \(temperature)") }
             if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1, got \(topK)") }
-            guard FileManager.default.fileExists(atPath: model) else { throw ValidationError("--model \(model): no such file") }
         }
 
         func run() throws {
+            try FileChecks.requireInput(model, flag: "--model")
             let lm = try CharLanguageModel.load(from: URL(fileURLWithPath: model))
             print(try lm.generate(prefix: prefix, length: length, temperature: temperature, topK: topK, seed: seed))
         }

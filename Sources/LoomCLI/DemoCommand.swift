@@ -35,10 +35,10 @@ struct DemoCommand: ParsableCommand {
 
     func validate() throws {
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive, got \(epochs)") }
-        try OutputOptions.checkWritable(plot, flag: "--plot")
     }
 
     func run() throws {
+        try FileChecks.requireWritable(plot, flag: "--plot")
         manualSeed(seed)
         switch name {
         case .shapes: Demos.shapes()

@@ -54,12 +54,15 @@ struct ForecastCommand: ParsableCommand {
         if model.preset != .tutorial && (safety.checkpointEvery != nil || safety.resume) {
             throw ValidationError("--checkpoint-every and --resume apply to --preset tutorial (the automatic forecaster trains many small networks; rerun it instead)")
         }
-        try OutputOptions.checkWritable(plot, flag: "--plot")
-        try OutputOptions.checkWritable(save, flag: "--save")
         try safety.validate()
     }
 
     func run() throws {
+        // Files are checked here, not in validate(): ArgumentParser reports every validation error
+        // as a usage error (64), while a missing input is 66 and an unwritable output 73.
+        try FileChecks.requireWritable(plot, flag: "--plot")
+        try FileChecks.requireWritable(save, flag: "--save")
+        try safety.checkFiles()
         let source = try data.load()
         let period = model.season ?? source.seasonalPeriod ?? 12
         if model.preset == .tutorial {
@@ -187,10 +190,6 @@ struct CheckpointOptions: ParsableArguments {
 
     func validate() throws {
         if let n = checkpointEvery, n <= 0 { throw ValidationError("--checkpoint-every must be positive, got \(n)") }
-        if resume && !FileManager.default.fileExists(atPath: checkpoint) {
-            throw ValidationError("--resume: no checkpoint at \(checkpoint) (pass --checkpoint PATH)")
-        }
-        if checkpointEvery != nil || resume { try OutputOptions.checkWritable(checkpoint, flag: "--checkpoint") }
     }
 
     /// nil when neither flag is given.
@@ -356,20 +355,4 @@ extension EnsembleCombine: ExpressibleByArgument {}
 struct OutputOptions: ParsableArguments {
     @Flag(help: "Print machine-readable JSON instead of tables.") var json = false
     @Flag(help: "No progress output.") var quiet = false
-
-    /// Fails early (before training) when `path`'s folder does not exist or is not writable.
-    static func checkWritable(_ path: String?, flag: String) throws {
-        guard let path else { return }
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
-            throw ValidationError("\(flag) \(path): the folder \(folder) does not exist")
-        }
-        guard isDirectory.boolValue else {
-            throw ValidationError("\(flag) \(path): \(folder) is a file, not a folder")
-        }
-        guard FileManager.default.isWritableFile(atPath: folder) else {
-            throw ValidationError("\(flag) \(path): the folder \(folder) is not writable")
-        }
-    }
 }

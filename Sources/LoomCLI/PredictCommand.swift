@@ -42,9 +42,7 @@ struct PredictCommand: ParsableCommand {
 
     func validate() throws {
         guard horizon > 0 else { throw ValidationError("--horizon must be positive, got \(horizon)") }
-        guard FileManager.default.fileExists(atPath: model) else { throw ValidationError("--model \(model): no such file") }
         if csv == nil && (column != nil || dateColumn != nil) { throw ValidationError("--column and --date-column need --csv") }
-        try OutputOptions.checkWritable(plot, flag: "--plot")
         _ = try levelValues()
     }
 
@@ -55,6 +53,8 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
+        try FileChecks.requireInput(model, flag: "--model")
+        try FileChecks.requireWritable(plot, flag: "--plot")
         let url = URL(fileURLWithPath: model)
         var meta: [String: String] = [:]
         _ = try Safetensors.read(url, metadata: &meta)

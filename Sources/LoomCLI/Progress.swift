@@ -1,7 +1,7 @@
 import Foundation
 
 /// Training progress on the terminal: a redrawn bar with epoch, loss and ETA on a TTY, plain
-/// lines (about ten per run) otherwise, nothing with `--quiet` or `--json`.
+/// lines (the first update, then about ten per run) otherwise, nothing with `--quiet` or `--json`.
 final class Progress {
     enum Mode { case bar, lines, silent }
 
@@ -9,7 +9,8 @@ final class Progress {
     let total: Int
     let label: String
     private let start = DispatchTime.now().uptimeNanoseconds
-    private var lastLineEpoch = 0
+    /// The last unit printed in line mode (nil before the first line).
+    private var lastLineEpoch: Int? = nil
 
     init(total: Int, label: String, quiet: Bool) {
         self.total = max(total, 1)
@@ -32,7 +33,8 @@ final class Progress {
             FileHandle.standardError.write(Data(line.utf8))
         case .lines:
             let step = max(total / 10, 1)
-            if done == total || done - lastLineEpoch >= step || done == 1 {
+            // The first update always prints: a resumed run starts past 1.
+            if lastLineEpoch.map({ done == total || done - $0 >= step }) ?? true {
                 lastLineEpoch = done
                 FileHandle.standardError.write(Data("\(label) \(done)/\(total) \(metric) (\(Self.duration(elapsed)))\n".utf8))
             }

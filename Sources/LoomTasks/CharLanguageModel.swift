@@ -26,6 +26,7 @@ public enum CharLMError: Error, CustomStringConvertible, Equatable {
     case nonFiniteLoss(epoch: Int, step: Int)
     case nonFiniteWeights(epoch: Int)
     case unknownPrefix(String)
+    case unknownCharacters(prefix: String, characters: [String])
     case badModelFile(path: String, reason: String)
     case invalidArgument(String)
 
@@ -36,6 +37,9 @@ public enum CharLMError: Error, CustomStringConvertible, Equatable {
         case .nonFiniteLoss(let e, let s): return "training diverged: the loss became NaN or ∞ at epoch \(e), step \(s)"
         case .nonFiniteWeights(let e): return "training diverged: a NaN or ∞ gradient made the weights non-finite during epoch \(e)"
         case .unknownPrefix(let p): return "the prefix '\(p)' has no characters the model knows"
+        case .unknownCharacters(let p, let cs):
+            let list = cs.map { "'\($0.unicodeScalars.map { $0.escaped(asASCII: false) }.joined())'" }.joined(separator: ", ")
+            return "the prefix '\(p)' has characters that do not occur in the model's training text: \(list); choose a prefix from its characters"
         case .badModelFile(let path, let reason): return "\(path): not a Loom language model: \(reason)"
         case .invalidArgument(let m): return m
         }
@@ -81,12 +85,12 @@ public final class CharLanguageModel {
         let loop = CheckpointedLoop(policy: checkpointing, model: model, optimizer: optimizer, configJSON: configJSON)
         return try withSeed(config.seed &+ 2) {
             var tokens = 0                          // of the epoch just trained, for its report
-            return try loop.runEpochs(config.epochs, loader: loader, generator: \.generator, trainEpoch: { epoch, loaderState, history in
+            return try loop.runEpochs(config.epochs, loader: loader, generator: \.generator, trainEpoch: { epoch, _, _ in
                 var state: RecurrentState? = nil
                 var totalLoss = 0.0, step = 0
                 tokens = 0
                 for (x, y) in loader {
-                    try loop.stopIfInterrupted(epoch: epoch, loaderAtEpochStart: loaderState, history: history)
+                    try loop.stopIfInterrupted(epoch: epoch)
                     step += 1
                     // Sequential batches continue the text: keep the state, cut the graph.
                     if state == nil || config.sampling == .random {
@@ -116,16 +120,66 @@ public final class CharLanguageModel {
         }
     }
 
+    /// d2l's sample prefix, the default of `loom charlm train` when the text has its characters.
+    public static let defaultSamplePrefix = "time traveller"
+
+    /// `prefix` as the model reads it: cleaned like the training text (letters only, lowercased,
+    /// for ``TextPreprocessing/lettersOnly``).
+    private func preprocessed(_ prefix: String) -> String {
+        config.preprocessing == .lettersOnly ? TextPreprocessing.lettersOnly.apply(prefix) : prefix
+    }
+
+    /// The characters of `prefix` (after the model's preprocessing) that are not in its
+    /// vocabulary, each once, in order of appearance.
+    public func unknownCharacters(in prefix: String) -> [String] {
+        var seen = Set<String>(), unknown: [String] = []
+        for scalar in preprocessed(prefix).unicodeScalars {
+            let c = String(scalar)
+            if !vocab.contains(c) && seen.insert(c).inserted { unknown.append(c) }
+        }
+        return unknown
+    }
+
+    /// Throws unless ``generate(prefix:length:temperature:topK:seed:)`` can start from `prefix`:
+    /// ``CharLMError/unknownPrefix(_:)`` when nothing is left after preprocessing,
+    /// ``CharLMError/unknownCharacters(prefix:characters:)`` when a character is not in the
+    /// vocabulary (it would be read, and printed, as `<unk>`).
+    public func checkPrefix(_ prefix: String) throws {
+        guard !preprocessed(prefix).isEmpty else { throw CharLMError.unknownPrefix(prefix) }
+        let unknown = unknownCharacters(in: prefix)
+        guard unknown.isEmpty else { throw CharLMError.unknownCharacters(prefix: prefix, characters: unknown) }
+    }
+
+    /// A prefix for a sample after training on `corpus`: ``defaultSamplePrefix`` when the
+    /// vocabulary has all its characters, otherwise the corpus's first words (as many whole words
+    /// as fit in 20 characters; the first 20 characters of a longer first word), which it has.
+    public func samplePrefix(from corpus: [Int]) -> String {
+        if (try? checkPrefix(Self.defaultSamplePrefix)) != nil { return Self.defaultSamplePrefix }
+        let limit = 20
+        func isSpace(_ token: String) -> Bool { token.unicodeScalars.allSatisfy(\.properties.isWhitespace) }
+        let tokens = vocab.tokens(at: corpus.prefix(4096).filter { $0 != vocab.unk })
+        guard let start = tokens.firstIndex(where: { !isSpace($0) }) else { return tokens.first ?? "" }
+        var window = Array(tokens[start...].prefix(limit + 1))
+        if window.count > limit {
+            // Cut at the last space that keeps whole words; a first word longer than the limit is cut.
+            if let cut = window.prefix(limit + 1).lastIndex(where: isSpace) { window = Array(window[..<cut]) }
+            else { window = Array(window.prefix(limit)) }
+        }
+        while let last = window.last, isSpace(last) { window.removeLast() }
+        return window.joined()
+    }
+
     /// Continues `prefix` by `length` characters. `temperature` 0 picks the most likely token
     /// (d2l's `predict_ch8`); otherwise samples from softmax(logits / temperature), optionally
-    /// restricted to the `topK` most likely tokens, with a seeded generator.
+    /// restricted to the `topK` most likely tokens, with a seeded generator. Every character of
+    /// the prefix must be in the vocabulary (see ``checkPrefix(_:)``).
     public func generate(prefix: String, length: Int, temperature: Double = 0, topK: Int? = nil, seed: UInt64 = 0) throws -> String {
         guard length >= 0 else { throw CharLMError.invalidArgument("length must be ≥ 0, got \(length)") }
         guard temperature >= 0 else { throw CharLMError.invalidArgument("temperature must be ≥ 0, got \(temperature)") }
         if let topK, topK < 1 { throw CharLMError.invalidArgument("topK must be ≥ 1, got \(topK)") }
-        let text = config.preprocessing == .lettersOnly ? TextPreprocessing.lettersOnly.apply(prefix) : prefix
-        let ids = text.unicodeScalars.map { vocab[String($0)] }
-        guard let first = ids.first, ids.contains(where: { $0 != vocab.unk }) else { throw CharLMError.unknownPrefix(prefix) }
+        try checkPrefix(prefix)
+        let ids = preprocessed(prefix).unicodeScalars.map { vocab[String($0)] }
+        let first = ids[0]
         var generator = Generator(seed: seed)
         var output = ids
         return withNoGrad {

@@ -21,7 +21,8 @@ public struct CheckpointPolicy: Sendable {
 
 /// Why training stopped early.
 public enum TrainingStop: Error, CustomStringConvertible, Equatable {
-    /// Ctrl-C (SIGINT) or ``Interruption/request()``: a checkpoint was written when configured.
+    /// Ctrl-C (SIGINT) or ``Interruption/request()`` during `epoch`: when checkpointing is
+    /// configured, the state from the start of that epoch was written (resuming repeats it).
     case interrupted(epoch: Int, checkpoint: String?)
     /// The checkpoint to resume from belongs to another configuration.
     case incompatibleCheckpoint(path: String, reason: String)
@@ -29,7 +30,8 @@ public enum TrainingStop: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .interrupted(let epoch, let path):
-            return "interrupted during epoch \(epoch)" + (path.map { "; checkpoint saved to \($0) (continue with --resume)" } ?? "")
+            return "interrupted during epoch \(epoch)"
+                + (path.map { "; the state before it is saved to \($0) (continue with --resume, which repeats epoch \(epoch))" } ?? "")
         case .incompatibleCheckpoint(let path, let reason):
             return "\(path): cannot resume from this checkpoint: \(reason)"
         }
@@ -75,21 +77,40 @@ public enum Interruption {
     /// Turns Ctrl-C into a request: training finishes its current step, saves a checkpoint when
     /// one is configured and stops with ``TrainingStop/interrupted(epoch:checkpoint:)``.
     /// A second Ctrl-C terminates immediately. (The handler touches only the process-wide flag.)
+    /// SIGINT is also unblocked on the calling thread: a process started with it blocked (test
+    /// runners and some launchers pass their signal mask on to the programs they start) would
+    /// otherwise never see Ctrl-C.
     public static func installSignalHandler() {
         signal(SIGINT) { _ in
             if Interruption.flag.load(ordering: .relaxed) { _exit(130) }
             Interruption.flag.store(true, ordering: .relaxed)
         }
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
     }
 }
 
 /// The resumable part of a training loop: restores a checkpoint, saves one every N epochs and
 /// on interruption. `extra` carries loop-specific JSON (e.g. the loss history).
+///
+/// Checkpoints hold epoch boundaries only. An interruption mid-epoch writes the state from the
+/// start of that epoch, kept in memory by ``runEpochs(_:loader:generator:trainEpoch:report:)``
+/// (a copy of the weights, optimizer state and generators per epoch, made only when
+/// checkpointing): the weights after some of the epoch's steps, stored with the epoch-start
+/// shuffle, would make the resumed run train on those batches twice.
 struct CheckpointedLoop {
     let policy: CheckpointPolicy?
     let model: Module
     let optimizer: Optimizer
     let configJSON: String
+    /// The state at the start of the running epoch (nil outside ``runEpochs`` or without a policy).
+    let epochStart = EpochStart()
+
+    final class EpochStart {
+        var checkpoint: Checkpoint?
+    }
 
     /// Restores the last checkpoint when resuming: returns the completed epoch count, the
     /// restored generators and the saved history (nothing when starting fresh).
@@ -106,19 +127,35 @@ struct CheckpointedLoop {
         return (epoch, generators, history)
     }
 
-    func save(epoch: Int, generators: [String: Generator], history: [Double]) throws {
-        guard let policy else { return }
+    /// The current state as a checkpoint of `epoch` completed epochs (copies of the tensors).
+    func capture(epoch: Int, generators: [String: Generator], history: [Double]) throws -> Checkpoint {
         let historyJSON = String(decoding: try JSONEncoder().encode(history), as: UTF8.self)
-        try Checkpoint.save(to: policy.url, model: model, optimizer: optimizer, epoch: epoch, generators: generators,
-                            metadata: ["loom.config": configJSON, "loom.history": historyJSON])
+        return Checkpoint(model: model, optimizer: optimizer, epoch: epoch, generators: generators,
+                          metadata: ["loom.config": configJSON, "loom.history": historyJSON])
     }
 
-    /// When an interruption was requested: saves the state from the start of `epoch` (the loader's
-    /// generator as it was then, so resuming repeats the epoch exactly) and stops training.
-    func stopIfInterrupted(epoch: Int, loaderAtEpochStart: Generator?, history: [Double]) throws {
+    func save(epoch: Int, generators: [String: Generator], history: [Double]) throws {
+        guard let policy else { return }
+        try capture(epoch: epoch, generators: generators, history: history).write(to: policy.url)
+    }
+
+    /// When an interruption was requested (checked before each step): writes the state from the
+    /// start of `epoch` — weights, optimizer, generators and history as they were before its
+    /// first step, so resuming repeats the epoch exactly — and stops training.
+    func stopIfInterrupted(epoch: Int) throws {
         guard Interruption.isRequested else { return }
-        try save(epoch: epoch - 1, generators: loaderAtEpochStart.map { ["loader": $0] } ?? [:], history: history)
-        throw TrainingStop.interrupted(epoch: epoch, checkpoint: policy?.url.path)
+        var path: String? = nil
+        if let policy, let snapshot = epochStart.checkpoint {
+            try snapshot.write(to: policy.url)
+            path = policy.url.path
+        }
+        throw TrainingStop.interrupted(epoch: epoch, checkpoint: path)
+    }
+
+    /// The form ``Forecaster/fit(_:checkpointing:onEpoch:)`` calls; the arguments are no longer
+    /// needed (the epoch-start state is kept by ``runEpochs``). Same as ``stopIfInterrupted(epoch:)``.
+    func stopIfInterrupted(epoch: Int, loaderAtEpochStart: Generator?, history: [Double]) throws {
+        try stopIfInterrupted(epoch: epoch)
     }
 
     func saveIfDue(epoch: Int, generators: [String: Generator], history: [Double]) throws {
@@ -128,7 +165,8 @@ struct CheckpointedLoop {
 
     /// The epoch loop of the trainers: restores a checkpoint (the loader's generator and the
     /// history), then trains epochs `restored + 1 … epochs` in training mode with subnormals
-    /// flushed. `trainEpoch(epoch, loaderAtEpochStart, history)` runs one epoch (calling
+    /// flushed. Before each epoch, with a policy, the state is kept for an interruption.
+    /// `trainEpoch(epoch, loaderAtEpochStart, history)` runs one epoch (calling
     /// `stopIfInterrupted` per step and checking the weights) and returns its value (mean loss,
     /// perplexity), which joins the history before a due checkpoint is saved; then
     /// `report(epoch, history, seconds)` returns whether to go on. Leaves the model in evaluation
@@ -144,6 +182,10 @@ struct CheckpointedLoop {
             var epoch = restored.epoch
             while epoch < epochs {
                 epoch += 1
+                if policy != nil {
+                    epochStart.checkpoint = try capture(epoch: epoch - 1, generators: loader[keyPath: generator].map { ["loader": $0] } ?? [:],
+                                                        history: history)
+                }
                 let start = DispatchTime.now().uptimeNanoseconds
                 let value = try trainEpoch(epoch, loader[keyPath: generator], history)
                 history.append(value)
@@ -152,6 +194,7 @@ struct CheckpointedLoop {
                 if !report(epoch, history, seconds) { break }
             }
         }
+        epochStart.checkpoint = nil
         model.eval()
         return history
     }

@@ -76,11 +76,8 @@ struct CLITests {
         (["forecast", "--budget", "0"], "--budget must be a positive number of seconds"),
         (["forecast", "--lr", "nan"], "--lr must be a positive number"),
         (["forecast", "--column", "x"], "--column and --date-column need --csv"),
-        (["forecast", "--plot", "/nonexistent-dir/out.svg"], "the folder /nonexistent-dir does not exist"),
         (["forecast", "--bogus"], "Unknown option '--bogus'"),
-        (["charlm", "generate", "--model", "/nonexistent.loom", "--prefix", "a"], "--model /nonexistent.loom: no such file"),
         (["charlm", "generate", "--model", "/tmp", "--prefix", "a", "--temperature=-1"], "--temperature must be 0 or positive"),
-        (["predict", "--model", "/nonexistent.loom"], "--model /nonexistent.loom: no such file"),
         (["bench", "gpu"], "unknown workload 'gpu'"),
         (["demo", "nope"], "The value 'nope' is invalid for '<name>'"),
     ])
@@ -226,6 +223,36 @@ struct CLITests {
         try "".write(toFile: empty, atomically: true, encoding: .utf8)
         let e = try runLoom(["charlm", "train", "--text", empty])
         #expect(e.status == 65 && e.err.contains("Error:"), "\(e.status) \(e.err)")
+    }
+
+    /// The default sample prefix 'time traveller' needs t, i, m, a, v, e, r, l and a space: a text
+    /// without any of them used to fail after training and saving (exit 65), one without some of
+    /// them printed <unk>. The sample now starts from the text's first words (up to 20 characters).
+    @Test(arguments: [("xyzzy", "xyzzyxyzzyxyzzyxyzzy"), ("you know, hugs of busy pups ", "you know hugs of"),
+                      ("The time teller met a tall miller. ", "the time teller met")])
+    func charLMSampleNeedsNoDefaultPrefixCharacters(text line: String, firstWords: String) throws {
+        let text = temporaryPath("text.txt"), model = temporaryPath("lm.loom")
+        defer { try? FileManager.default.removeItem(atPath: text); try? FileManager.default.removeItem(atPath: model) }
+        try String(repeating: line, count: 40).write(toFile: text, atomically: true, encoding: .utf8)
+        let t = try runLoom(["charlm", "train", "--text", text, "--epochs", "1", "--hidden", "8", "--batch", "4", "--steps", "8",
+                             "--save", model, "--sample", "10"])
+        #expect(t.status == 0, "stderr: \(t.err)")
+        #expect(t.out.contains("\n" + firstWords), "stdout: \(t.out)")
+        #expect(!t.out.contains("<unk>"), "stdout: \(t.out)")
+        #expect(t.err.contains("the sample starts from '\(firstWords)'"), "stderr: \(t.err)")
+    }
+
+    /// An explicit --prefix the text cannot produce is refused before training.
+    @Test func charLMRefusesAnUnknownPrefixBeforeTraining() throws {
+        let text = temporaryPath("text.txt"), model = temporaryPath("lm.loom")
+        defer { try? FileManager.default.removeItem(atPath: text); try? FileManager.default.removeItem(atPath: model) }
+        try String(repeating: "hello world ", count: 100).write(toFile: text, atomically: true, encoding: .utf8)
+        let t = try runLoom(["charlm", "train", "--text", text, "--epochs", "1000", "--hidden", "8", "--batch", "4", "--steps", "8",
+                             "--save", model, "--prefix", "Zebra"])
+        #expect(t.status == 65, "stderr: \(t.err)")
+        #expect(t.err.contains("Error: the prefix 'Zebra' has characters that do not occur in the model's training text: 'z', 'b', 'a'"),
+                "stderr: \(t.err)")
+        #expect(!t.out.contains("perplexity") && !FileManager.default.fileExists(atPath: model), "trained before failing: \(t.out)")
     }
 
     @Test func benchSmokeRuns() throws {

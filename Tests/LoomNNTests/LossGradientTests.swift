@@ -18,9 +18,8 @@ struct LossGradientTests {
         }
     }
 
-    @Test func broadcastInputAndTwiceUsedTensor() {
-        let x = randn64([4, 1], seed: 4), t = randn64([3], seed: 5)
-        gradCheck("mse broadcast", inputs: [x, t]) { mseLoss($0[0], $0[1]) }
+    @Test func twiceUsedTensor() {
+        let x = randn64([4, 1], seed: 4)
         gradCheck("mse of x against itself shifted", inputs: [x]) { mseLoss($0[0] * 2, $0[0] + 1) }
     }
 

@@ -13,7 +13,7 @@ struct NNMisuseTests {
         }, contains: "target 3 at position 1 is out of bounds for 3 classes")
         expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = mseLoss(Tensor.zeros([4, 3]), Tensor.zeros([5]))
-        }, contains: "shapes [4, 3] and [5] cannot be broadcast together")
+        }, contains: "mseLoss: input of shape [4, 3] and target of shape [5] differ")
         expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Linear(4, 2)(Tensor.zeros([3, 5]))
         }, contains: "Linear: expected input with last dimension 4, got shape [3, 5]")
@@ -38,6 +38,53 @@ struct NNMisuseTests {
         expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Embedding(4, 2)(Tensor([1, 4] as [Float]))
         }, contains: "index 4.0 at position 1 is out of range for 4 embeddings")
+    }
+}
+
+/// The pointwise losses do not broadcast: PyTorch warns and compares every pair when a (N, 1)
+/// prediction meets a (N) target (`mse_loss` of [3, 1] zeros and [3] zeros would be 0 either
+/// way, but of [[1], [2], [3]] and [1, 2, 3] it is 1.333 instead of 0). Every form stops, naming
+/// both shapes.
+extension NNMisuseTests {
+    static let column = Tensor(shape: [3, 1], scalars: [1, 2, 3] as [Float])
+    static let row = Tensor([1, 2, 3] as [Float])
+
+    @Test func pointwiseLossesRefuseMismatchedShapes() async {
+        expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = mseLoss(NNMisuseTests.column, NNMisuseTests.row)
+        }, contains: "mseLoss: input of shape [3, 1] and target of shape [3] differ; Loom does not broadcast them")
+        expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = MSELoss(reduction: .sum)(NNMisuseTests.row, NNMisuseTests.column)
+        }, contains: "mseLoss: input of shape [3] and target of shape [3, 1] differ")
+        expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = l1Loss(NNMisuseTests.column, NNMisuseTests.row, reduction: .none)
+        }, contains: "l1Loss: input of shape [3, 1] and target of shape [3] differ")
+        expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = HuberLoss()(NNMisuseTests.column, NNMisuseTests.row)
+        }, contains: "huberLoss: input of shape [3, 1] and target of shape [3] differ")
+        expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = smoothL1Loss(NNMisuseTests.column, NNMisuseTests.row)
+        }, contains: "smoothL1Loss: input of shape [3, 1] and target of shape [3] differ")
+        expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = smoothL1Loss(NNMisuseTests.column, NNMisuseTests.row, beta: 0)
+        }, contains: "smoothL1Loss: input of shape [3, 1] and target of shape [3] differ")
+        expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = bceWithLogits(NNMisuseTests.column, NNMisuseTests.row.sigmoid())
+        }, contains: "bceWithLogits: input of shape [3, 1] and target of shape [3] differ")
+        expectStderr(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = BCEWithLogitsLoss(posWeight: Tensor([2] as [Float]))(Tensor.zeros([2, 3]), Tensor.zeros([3]))
+        }, contains: "bceWithLogits: input of shape [2, 3] and target of shape [3] differ; Loom does not broadcast them")
+    }
+
+    /// Same-shaped input and target are unaffected; `weight` and `posWeight` still broadcast.
+    @Test func sameShapesAndBroadcastWeightsStillWork() {
+        #expect(mseLoss(Self.column, Self.column).item() == 0)
+        #expect(mseLoss(Self.column, Self.row.reshape([3, 1])).item() == 0)
+        #expect(l1Loss(Self.row, Self.row * 2, reduction: .sum).item() == 6)
+        let logits = Tensor.zeros([2, 3]), targets = Tensor.ones([2, 3])
+        let plain = bceWithLogits(logits, targets).item()
+        #expect(abs(bceWithLogits(logits, targets, weight: Tensor([2] as [Float])).item() - 2 * plain) < 1e-6)
+        #expect(abs(bceWithLogits(logits, targets, posWeight: Tensor([1, 1, 4] as [Float])).item() - 2 * plain) < 1e-6)
     }
 }
 

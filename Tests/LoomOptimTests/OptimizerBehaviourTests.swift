@@ -142,12 +142,39 @@ struct OptimizerBehaviourTests {
         }
     }
 
+    /// One step of each optimizer on Float64 parameters against PyTorch's first-step formulas
+    /// evaluated in Double. The tolerance (1e-13 around values of 1–2) is far below Float32's
+    /// resolution (6e-8 there), so a step skipped, or computed or rounded in Float32, fails.
     @Test func float64ParametersUpdateInFloat64() {
-        let p = Tensor([1, -2] as [Double]).requiringGrad()
-        for opt in [SGD([p], lr: 0.1, momentum: 0.9, nesterov: true), Adam([p]), AdamW([p]), RMSprop([p], centered: true)] as [Optimizer] {
-            p.grad = Tensor([0.5, 0.25] as [Double])
-            opt.step()
-            #expect(p.dtype == .float64 && p.allFinite)
+        let start = [1, -2] as [Double], gradient = [0.5, 0.25] as [Double]
+        let (beta1, beta2, eps) = (0.9, 0.999, 1e-8)
+        func adam(_ p: Double, _ g: Double, lr: Double) -> Double {
+            let m = (1 - beta1) * g, v = (1 - beta2) * g * g
+            return p - lr / (1 - beta1) * m / ((v / (1 - beta2)).squareRoot() + eps)
+        }
+        let cases: [(String, ([Tensor]) -> Optimizer, (Double, Double) -> Double)] = [
+            // Nesterov, first step: buffer = g, update g + μ·buffer.
+            ("SGD", { SGD($0, lr: 0.1, momentum: 0.9, nesterov: true) }, { p, g in p - 0.1 * (g + 0.9 * g) }),
+            ("Adam", { Adam($0) }, { p, g in adam(p, g, lr: 1e-3) }),
+            // Decoupled decay first: p·(1 − lr·λ), then Adam's step.
+            ("AdamW", { AdamW($0) }, { p, g in adam(p * (1 - 1e-3 * 1e-2), g, lr: 1e-3) }),
+            // Centered: divide by sqrt(E[g²] − E[g]²) + eps.
+            ("RMSprop", { RMSprop($0, centered: true) }, { p, g in
+                let square = 0.01 * g * g, mean = 0.01 * g
+                return p - 1e-2 * g / ((square - mean * mean).squareRoot() + eps)
+            }),
+        ]
+        for (name, make, formula) in cases {
+            let p = Tensor(start).requiringGrad()
+            let optimizer = make([p])
+            p.grad = Tensor(gradient)
+            optimizer.step()
+            #expect(p.dtype == .float64, "\(name)")
+            for i in start.indices {
+                let expected = formula(start[i], gradient[i])
+                #expect(abs(p.doubleScalars[i] - expected) <= 1e-13, "\(name)[\(i)]: \(p.doubleScalars[i]) vs \(expected)")
+                #expect(abs(expected - start[i]) > 1e-4, "\(name)[\(i)]: the step must move the parameter")
+            }
         }
     }
 

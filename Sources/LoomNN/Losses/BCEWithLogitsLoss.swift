@@ -7,14 +7,15 @@ import Foundation
 ///     softplus(−x) = log(1 + e^(−|x|)) + max(−x, 0)
 ///
 /// which equals −wᵢ [pᵢ tᵢ log σ(xᵢ) + (1 − tᵢ) log(1 − σ(xᵢ))].
-/// Shapes: input and target (*) broadcast together; `weight` (rescales each element) and
-/// `posWeight` (p, the weight of positive examples, usually shape (C) for C classes in the last
-/// dimension) broadcast to them. Targets may be soft (any value in [0, 1]).
+/// Shapes: input and target (*) must be the same (as PyTorch, which refuses other shapes here);
+/// `weight` (rescales each element) and `posWeight` (p, the weight of positive examples, usually
+/// shape (C) for C classes in the last dimension) broadcast to them. Targets may be soft (any value in [0, 1]).
 /// Gradients: ∂/∂x = w [(1 − t) − l σ(−x)], ∂/∂t = w [−x + (p − 1) softplus(−x)].
 /// `weight` and `posWeight` are constants (no gradient flows into them).
 public func bceWithLogits(_ input: Tensor, _ target: Tensor, weight: Tensor? = nil, posWeight: Tensor? = nil,
                           reduction: Reduction = .mean) -> Tensor {
-    let shape = Tensor.broadcastShape(input.shape, target.shape)
+    PointwiseLoss.checkShapes("bceWithLogits", input, target)
+    let shape = input.shape
     let p: [Double]? = posWeight.map { pw in
         precondition(Tensor.broadcastShape(pw.shape, shape) == shape,
                      "bceWithLogits: posWeight of shape \(pw.shape) does not broadcast to the input shape \(shape)")
@@ -32,7 +33,7 @@ public func bceWithLogits(_ input: Tensor, _ target: Tensor, weight: Tensor? = n
             let sigmoidOfNegative = 1 / (1 + Foundation.exp(x))
             return ((1 - t) - l * sigmoidOfNegative, -x + (pw - 1) * softplusOfNegative(x))
         }
-    )("BinaryCrossEntropyWithLogitsBackward", input, target, weight: weight, reduction: reduction)
+    )("bceWithLogits", "BinaryCrossEntropyWithLogitsBackward", input, target, weight: weight, reduction: reduction)
 }
 
 /// Alias of ``bceWithLogits(_:_:weight:posWeight:reduction:)`` with PyTorch's function name.

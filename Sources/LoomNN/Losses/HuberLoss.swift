@@ -9,7 +9,7 @@ public func huberLoss(_ input: Tensor, _ target: Tensor, reduction: Reduction = 
     return PointwiseLoss(
         difference: { d in Swift.abs(d) < delta ? 0.5 * d * d : delta * (Swift.abs(d) - 0.5 * delta) },
         slope: { d in d < -delta ? -delta : (d > delta ? delta : d) }
-    )("HuberLossBackward", input, target, reduction: reduction)
+    )("huberLoss", "HuberLossBackward", input, target, reduction: reduction)
 }
 
 /// Module form of ``huberLoss(_:_:reduction:delta:)`` (`torch.nn.HuberLoss`).

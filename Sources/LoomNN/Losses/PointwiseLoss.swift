@@ -2,8 +2,9 @@
 /// ℓᵢ = wᵢ · f(xᵢ, tᵢ), reduced by ``Reduction``, with ∂ℓᵢ/∂xᵢ and ∂ℓᵢ/∂tᵢ given in closed form,
 /// so one loss is one graph node whatever its reduction.
 ///
-/// Input and target broadcast to a common shape (as PyTorch does); the gradients are summed back
-/// to each one's shape. Per-element values are computed in Double and summed in Double.
+/// Input and target must have the same shape: Loom stops with both shapes where PyTorch warns and
+/// broadcasts (see ``checkShapes(_:_:_:)``). Per-element values are computed in Double and summed
+/// in Double.
 struct PointwiseLoss {
     /// f(x, t, i) for element i (i lets a loss read per-element constants such as `posWeight`).
     let value: (Double, Double, Int) -> Double
@@ -22,17 +23,33 @@ struct PointwiseLoss {
         self.derivatives = derivatives
     }
 
-    /// Applies the loss. `weight` (a constant, no gradient) broadcasts to the common shape.
-    func callAsFunction(_ name: String, _ input: Tensor, _ target: Tensor, weight: Tensor? = nil,
+    /// Stops unless `input` and `target` have the same shape, naming both.
+    ///
+    /// PyTorch broadcasts them with a warning (BCE with logits excepted, which refuses): a (N, 1)
+    /// prediction against a (N) target then compares every prediction with every target — a
+    /// wrong loss that still trains. Loom makes that a programmer error, like other shape
+    /// mismatches.
+    static func checkShapes(_ function: String, _ input: Tensor, _ target: Tensor) {
+        guard input.shape != target.shape else { return }
+        let hint = input.count == target.count
+            ? "they hold as many elements: reshape one to the other's shape (e.g. target.reshape(\(input.shape)))"
+            : "reshape or slice one to the other's shape"
+        preconditionFailure("\(function): input of shape \(input.shape) and target of shape \(target.shape) differ; "
+                            + "Loom does not broadcast them (PyTorch warns and broadcasts, comparing every pair) — \(hint)")
+    }
+
+    /// Applies the loss (`function` is the name users call, for messages; `name` the graph node's).
+    /// `weight` (a constant, no gradient) broadcasts to the input's shape.
+    func callAsFunction(_ function: String, _ name: String, _ input: Tensor, _ target: Tensor, weight: Tensor? = nil,
                         reduction: Reduction) -> Tensor {
+        PointwiseLoss.checkShapes(function, input, target)
         precondition(input.dtype == target.dtype,
-                     "\(name): input (\(input.dtype), shape \(input.shape)) and target (\(target.dtype), shape \(target.shape)) must have the same dtype")
-        let shape = Tensor.broadcastShape(input.shape, target.shape)
-        let x = input.shape == shape ? input : input.expand(shape)
-        let t = target.shape == shape ? target : target.expand(shape)
+                     "\(function): input (\(input.dtype), shape \(input.shape)) and target (\(target.dtype), shape \(target.shape)) must have the same dtype")
+        let shape = input.shape
+        let x = input, t = target
         let w: [Double]? = weight.map { wt in
             precondition(Tensor.broadcastShape(wt.shape, shape) == shape,
-                         "\(name): weight of shape \(wt.shape) does not broadcast to the input shape \(shape)")
+                         "\(function): weight of shape \(wt.shape) does not broadcast to the input shape \(shape)")
             return PointwiseLoss.expanded(wt, to: shape)
         }
         return x.dtype == .float32

@@ -3,14 +3,15 @@
 ///     ℓ(d) = ½ d² / β       if |d| < β
 ///            |d| − ½ β      otherwise
 ///
-/// `beta` = 0 gives the L1 loss (default 1).
+/// Shapes as ``mseLoss(_:_:reduction:)``. `beta` = 0 gives the L1 loss (default 1).
 public func smoothL1Loss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .mean, beta: Double = 1) -> Tensor {
     precondition(beta >= 0, "smoothL1Loss: beta must be non-negative, got \(beta)")
+    PointwiseLoss.checkShapes("smoothL1Loss", input, target)
     if beta == 0 { return l1Loss(input, target, reduction: reduction) }
     return PointwiseLoss(
         difference: { d in Swift.abs(d) < beta ? 0.5 * d * d / beta : Swift.abs(d) - 0.5 * beta },
         slope: { d in d < -beta ? -1 : (d > beta ? 1 : d / beta) }
-    )("SmoothL1LossBackward", input, target, reduction: reduction)
+    )("smoothL1Loss", "SmoothL1LossBackward", input, target, reduction: reduction)
 }
 
 /// Module form of ``smoothL1Loss(_:_:reduction:beta:)`` (`torch.nn.SmoothL1Loss`).

@@ -48,7 +48,7 @@ struct ExitCodeTests {
         Row(name: "66: missing predict --model", args: ["predict", "--model", missing + "/m.loom"], status: 66,
             stderr: "no such file"),
         Row(name: "66: forecast --resume without a checkpoint",
-            args: ["forecast", "--resume", "--checkpoint", missing + "/c.safetensors"], status: 66,
+            args: ["forecast", "--preset", "tutorial", "--resume", "--checkpoint", missing + "/c.safetensors"], status: 66,
             stderr: "--resume: no checkpoint at"),
         Row(name: "73: charlm --save in a missing folder", args: ["charlm", "train", "--text", text, "--save", missing + "/m.loom"],
             status: 73, stderr: "Error: --save \(missing)/m.loom: the folder \(missing) does not exist"),

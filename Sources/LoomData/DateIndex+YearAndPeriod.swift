@@ -15,20 +15,12 @@ extension DateIndex {
     ///   ``DateError/notAMonth(file:line:column:found:)`` naming the first bad cell.
     public init(years: [String], months: [String], fileName: String = "<dates>", yearColumn: String = "year",
                 monthColumn: String = "month", lineNumbers: [Int]? = nil) throws(DateError) {
-        precondition(years.count == months.count, "DateIndex(years:months:): \(years.count) years but \(months.count) months")
-        precondition(lineNumbers == nil || lineNumbers?.count == years.count,
-                     "DateIndex(years:months:): \(years.count) rows but \(lineNumbers?.count ?? 0) line numbers")
-        var dates: [CalendarDate] = []
-        dates.reserveCapacity(years.count)
-        for i in years.indices {
-            let line = lineNumbers?[i] ?? i + 1
-            guard let year = DateIndex.year(of: years[i]) else {
-                throw .notAYear(file: fileName, line: line, column: yearColumn, found: years[i])
-            }
+        let dates = try Self.dates(years: years, periods: months, lineNumbers: lineNumbers, fileName: fileName,
+                                   yearColumn: yearColumn) { year, i, line throws(DateError) in
             guard let month = DateIndex.month(of: months[i]) else {
                 throw .notAMonth(file: fileName, line: line, column: monthColumn, found: months[i])
             }
-            dates.append(CalendarDate(year: year, month: month)!)
+            return CalendarDate(year: year, month: month)!
         }
         self.init(dates: dates, style: .month)
     }
@@ -42,9 +34,23 @@ extension DateIndex {
     ///   ``DateError/notAQuarter(file:line:column:found:)`` naming the first bad cell.
     public init(years: [String], quarters: [String], fileName: String = "<dates>", yearColumn: String = "year",
                 quarterColumn: String = "quarter", lineNumbers: [Int]? = nil) throws(DateError) {
-        precondition(years.count == quarters.count, "DateIndex(years:quarters:): \(years.count) years but \(quarters.count) quarters")
+        let dates = try Self.dates(years: years, periods: quarters, lineNumbers: lineNumbers, fileName: fileName,
+                                   yearColumn: yearColumn) { year, i, line throws(DateError) in
+            guard let quarter = DateIndex.quarter(of: quarters[i]) else {
+                throw .notAQuarter(file: fileName, line: line, column: quarterColumn, found: quarters[i])
+            }
+            return CalendarDate(year: year, month: 3 * quarter - 2)!
+        }
+        self.init(dates: dates, style: .quarter(separator: "-"))
+    }
+
+    /// One date per row from `date(year, row, line)` once the row's year is read, checking the
+    /// columns' and line numbers' counts.
+    private static func dates(years: [String], periods: [String], lineNumbers: [Int]?, fileName: String, yearColumn: String,
+                              _ date: (Int, Int, Int) throws(DateError) -> CalendarDate) throws(DateError) -> [CalendarDate] {
+        precondition(years.count == periods.count, "DateIndex: \(years.count) years but \(periods.count) months or quarters")
         precondition(lineNumbers == nil || lineNumbers?.count == years.count,
-                     "DateIndex(years:quarters:): \(years.count) rows but \(lineNumbers?.count ?? 0) line numbers")
+                     "DateIndex: \(years.count) rows but \(lineNumbers?.count ?? 0) line numbers")
         var dates: [CalendarDate] = []
         dates.reserveCapacity(years.count)
         for i in years.indices {
@@ -52,12 +58,9 @@ extension DateIndex {
             guard let year = DateIndex.year(of: years[i]) else {
                 throw .notAYear(file: fileName, line: line, column: yearColumn, found: years[i])
             }
-            guard let quarter = DateIndex.quarter(of: quarters[i]) else {
-                throw .notAQuarter(file: fileName, line: line, column: quarterColumn, found: quarters[i])
-            }
-            dates.append(CalendarDate(year: year, month: 3 * quarter - 2)!)
+            dates.append(try date(year, i, line))
         }
-        self.init(dates: dates, style: .quarter(separator: "-"))
+        return dates
     }
 
     // MARK: - Cells

@@ -206,7 +206,7 @@ public final class Forecaster {
                                                    + (validationCount > 0 ? " after \(validationCount) validation values" : ""))
         }
         if config.transform.power.needsPositiveValues, let bad = series.firstIndex(where: { $0 <= 0 }) {
-            throw ForecastError.invalidConfig("the \(config.transform) transform needs positive values, but value \(bad) is \(series[bad])")
+            throw ForecastError.invalidConfig("the \(config.transform) transform needs positive values, but the value at index \(bad) is \(series[bad])")
         }
         let fitted = FittedTransform(config.transform, period: config.seasonalPeriod, fitOn: train)
         transform = fitted
@@ -286,7 +286,7 @@ public final class Forecaster {
             }
             if let bad = context.firstIndex(where: { !$0.isFinite }) { throw ForecastError.nonFiniteValue(index: bad) }
             if config.transform.power.needsPositiveValues, let bad = context.firstIndex(where: { $0 <= 0 }) {
-                throw ForecastError.invalidConfig("the \(config.transform) transform needs positive values, but value \(bad) is \(context[bad])")
+                throw ForecastError.invalidConfig("the \(config.transform) transform needs positive values, but the value at index \(bad) is \(context[bad])")
             }
             windows.append(fitted.apply(Array(context.suffix(config.window + fitted.order))))
         }

@@ -24,12 +24,17 @@ struct ForecastEnsembleTests {
         return o
     }
 
-    @Test func earlyStoppingRestoresTheBestEpoch() throws {
+    /// One network on seasonal differences, direct 6-step output.
+    static func network(hidden: Int, epochs: Int, lr: Double) -> ForecasterConfig {
         var c = ForecasterConfig()
-        c.window = 12; c.horizon = 6; c.strategy = .direct; c.hiddenSize = 16; c.epochs = 40
-        c.learningRate = 0.03; c.batchSize = 8; c.shuffle = true
+        c.window = 12; c.horizon = 6; c.strategy = .direct; c.hiddenSize = hidden; c.epochs = epochs
+        c.learningRate = lr; c.batchSize = 8; c.shuffle = true
         c.transform = TargetTransform(differencing: .seasonal, scaling: .standard)
-        let f = try Forecaster(config: c)
+        return c
+    }
+
+    @Test func earlyStoppingRestoresTheBestEpoch() throws {
+        let f = try Forecaster(config: Self.network(hidden: 16, epochs: 40, lr: 0.03))
         try f.fit(Self.series, validationCount: 18)
         let record = try #require(f.validation)
         #expect(record.errors.count == 40, "no patience: every epoch is trained")
@@ -49,11 +54,7 @@ struct ForecastEnsembleTests {
     }
 
     @Test func patienceStopsTraining() throws {
-        var c = ForecasterConfig()
-        c.window = 12; c.horizon = 6; c.strategy = .direct; c.hiddenSize = 8; c.epochs = 200
-        c.learningRate = 0.05; c.batchSize = 8; c.shuffle = true
-        c.transform = TargetTransform(differencing: .seasonal, scaling: .standard)
-        let f = try Forecaster(config: c)
+        let f = try Forecaster(config: Self.network(hidden: 8, epochs: 200, lr: 0.05))
         let losses = try f.fit(Self.series, validationCount: 18, patience: 5)
         let record = try #require(f.validation)
         #expect(losses.count == record.bestEpoch + 5, "stops 5 epochs after the best")

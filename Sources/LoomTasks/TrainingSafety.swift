@@ -74,21 +74,25 @@ public enum Interruption {
         try $scoped.withValue(ScopedFlag()) { try body() }
     }
 
-    /// Turns Ctrl-C into a request: training finishes its current step, saves a checkpoint when
-    /// one is configured and stops with ``TrainingStop/interrupted(epoch:checkpoint:)``.
-    /// A second Ctrl-C terminates immediately. (The handler touches only the process-wide flag.)
-    /// SIGINT is also unblocked on the calling thread: a process started with it blocked (test
-    /// runners and some launchers pass their signal mask on to the programs they start) would
-    /// otherwise never see Ctrl-C.
+    /// Turns Ctrl-C (SIGINT) and SIGTERM — what `timeout`, systemd, batch schedulers and
+    /// `mpirun` send before killing — into a request: training finishes its current step, saves a
+    /// checkpoint when one is configured and stops with
+    /// ``TrainingStop/interrupted(epoch:checkpoint:)``. A second signal terminates immediately.
+    /// (The handler touches only the process-wide flag.) Both signals are also unblocked on the
+    /// calling thread: a process started with them blocked (test runners and some launchers pass
+    /// their signal mask on to the programs they start) would otherwise never see them.
     public static func installSignalHandler() {
-        signal(SIGINT) { _ in
-            if Interruption.flag.load(ordering: .relaxed) { _exit(130) }
-            Interruption.flag.store(true, ordering: .relaxed)
+        for number in [SIGINT, SIGTERM] {
+            signal(number) { _ in
+                if Interruption.flag.load(ordering: .relaxed) { _exit(130) }
+                Interruption.flag.store(true, ordering: .relaxed)
+            }
         }
-        var interrupt = sigset_t()
-        sigemptyset(&interrupt)
-        sigaddset(&interrupt, SIGINT)
-        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 }
 

@@ -33,7 +33,7 @@ struct KillAndResumeTests {
     /// by itself, so the resume is also proven: a second resume from a copy of the checkpoint
     /// must start at the epoch after the checkpoint's (≥ 1), i.e. from trained weights rather
     /// than a fresh initialization, and train only the remaining epochs.
-    @Test(arguments: [SIGKILL, SIGINT])
+    @Test(arguments: [SIGKILL, SIGINT, SIGTERM])
     func killedRunResumesToTheSameResult(signal: Int32) throws {
         let reference = try runLoom(Self.trainingArguments + ["--json", "--quiet"])
         #expect(reference.status == 0, "\(reference.err)")
@@ -49,11 +49,12 @@ struct KillAndResumeTests {
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         let err = String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationReason == (signal == SIGINT ? .exit : .uncaughtSignal),
+        let graceful = signal == SIGINT || signal == SIGTERM      // handled: checkpoint, then exit 130
+        #expect(process.terminationReason == (graceful ? .exit : .uncaughtSignal),
                 "the run finished before it could be stopped; make it longer: \(err)")
         var interruptedEpoch: Int? = nil
-        if signal == SIGINT {
-            #expect(process.terminationStatus == 130, "Ctrl-C exits with 130: \(err)")
+        if graceful {
+            #expect(process.terminationStatus == 130, "Ctrl-C and SIGTERM exit with 130: \(err)")
             #expect(err.contains("interrupted during epoch") && err.contains("--resume"), "\(err)")
             interruptedEpoch = err.components(separatedBy: "interrupted during epoch ").last.flatMap { Int($0.prefix { $0.isNumber }) }
         }

@@ -179,10 +179,10 @@ struct ForecastCommand: ParsableCommand {
 
 /// Checkpointing flags shared by the training commands.
 struct CheckpointOptions: ParsableArguments {
-    @Option(help: "Write a checkpoint every N epochs (and on Ctrl-C).")
+    @Option(help: "Write a checkpoint every N epochs (one is always written on Ctrl-C or SIGTERM).")
     var checkpointEvery: Int?
 
-    @Option(help: "Checkpoint file.")
+    @Option(help: "Checkpoint file: written every --checkpoint-every epochs and when training is interrupted.")
     var checkpoint: String = "loom-checkpoint.safetensors"
 
     @Flag(help: "Continue training from --checkpoint (same results as an uninterrupted run).")
@@ -192,10 +192,10 @@ struct CheckpointOptions: ParsableArguments {
         if let n = checkpointEvery, n <= 0 { throw ValidationError("--checkpoint-every must be positive, got \(n)") }
     }
 
-    /// nil when neither flag is given.
-    var policy: CheckpointPolicy? {
-        guard checkpointEvery != nil || resume else { return nil }
-        return CheckpointPolicy(url: URL(fileURLWithPath: checkpoint), every: checkpointEvery ?? Int.max, resume: resume)
+    /// Always a policy: without `--checkpoint-every` nothing is written unless the run is
+    /// interrupted (Ctrl-C, SIGTERM), which then saves `--checkpoint` so the work is not lost.
+    var policy: CheckpointPolicy {
+        CheckpointPolicy(url: URL(fileURLWithPath: checkpoint), every: checkpointEvery ?? Int.max, resume: resume)
     }
 }
 

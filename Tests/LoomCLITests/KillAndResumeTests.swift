@@ -73,4 +73,31 @@ struct KillAndResumeTests {
         #expect(Self.firstReportedEpoch(in: progress.err) == saved + 1,
                 "the resumed run must start after the checkpoint's epoch \(saved): \(progress.err)")
     }
+
+    /// Without --checkpoint-every, Ctrl-C still saves the state from before the interrupted epoch
+    /// to --checkpoint, and --resume continues from it to the uninterrupted result.
+    @Test func interruptionWithoutPeriodicCheckpointsStillSaves() throws {
+        let reference = try runLoom(Self.trainingArguments + ["--json", "--quiet"])
+        let checkpoint = temporaryPath("interrupt.safetensors")
+        defer { try? FileManager.default.removeItem(atPath: checkpoint) }
+        let (process, _, errPipe) = try startLoom(Self.trainingArguments + ["--checkpoint", checkpoint])
+        // Wait for the progress line of epoch 5 (lines are printed every 4 epochs), then interrupt.
+        var seen = ""
+        let handle = errPipe.fileHandleForReading
+        while !seen.contains("epoch 5/") {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        seen += String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130, "\(seen)")
+        #expect(seen.contains("saved to \(checkpoint)"), "\(seen)")
+        let saved = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).epoch
+        #expect(saved >= 5 && saved < 40, "checkpoint of epoch \(saved)")
+        let resumed = try runLoom(Self.trainingArguments + ["--json", "--quiet", "--resume", "--checkpoint", checkpoint])
+        #expect(resumed.status == 0, "\(resumed.err)")
+        #expect(try Self.forecast(of: resumed.out) == Self.forecast(of: reference.out))
+    }
 }

@@ -46,6 +46,9 @@ public struct AutoForecastOptions: Codable, Equatable, Sendable {
     public var threads = ProcessInfo.processInfo.activeProcessorCount
 
     public var transform: TargetTransform?
+    /// Windows anchored at their last value (``ForecasterConfig/anchored``); nil tries both for
+    /// undifferenced transforms.
+    public var anchored: Bool?
     public var model: RecurrentModelKind?
     public var hiddenSize: Int?
     public var window: Int?

@@ -111,8 +111,18 @@ struct CandidateSearch {
         trainCount - c.differencingOrder - c.window - c.outputSize + 1 >= 8
     }
 
+    /// Every transform; levels also anchored at each window's last value.
     func stageOne() -> [ForecasterConfig] {
-        transforms().map(base).map(shrinkingWindow).filter(fits)
+        transforms().flatMap { t -> [ForecasterConfig] in
+            var configs = [base(t)]
+            if t.differencing == .none && options.anchored != false {
+                var anchored = base(t)
+                anchored.anchored = true
+                configs.append(anchored)
+            }
+            if options.anchored == true { configs.removeAll { !$0.anchored } }
+            return configs
+        }.map(shrinkingWindow).filter(fits)
     }
 
     /// Variations of the best stage-one configuration.
@@ -155,6 +165,6 @@ struct CandidateSearch {
     static func name(_ c: ForecasterConfig, lambda: Double?) -> String {
         var t = c.transform
         if case .boxCox = t.power, let lambda { t.power = .boxCox(lambda: lambda) }
-        return "\(c.model.rawValue.uppercased())(\(c.hiddenSize)) \(t) window \(c.window) \(c.strategy.rawValue)"
+        return "\(c.model.rawValue.uppercased())(\(c.hiddenSize)) \(t)\(c.anchored ? " anchored" : "") window \(c.window) \(c.strategy.rawValue)"
     }
 }

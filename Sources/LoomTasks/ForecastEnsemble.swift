@@ -215,7 +215,7 @@ public final class ForecastEnsemble {
     /// mapped back through the inverse transform (exact for the bounds: the transform is
     /// monotone). sₖ is the root mean square of the ensemble's validation errors at step k
     /// (non-decreasing; beyond the validated horizon it grows as √k); t is Student's quantile of
-    /// (1 + L/100)/2 with one degree of freedom per validation block, since the scale is
+    /// (1 + L/100)/2 with ``intervalDegreesOfFreedom`` degrees of freedom, since the scale is
     /// estimated from that few independent stretches of the series.
     public func forecast(steps: Int, after context: [Double]? = nil, levels: [Double] = [80, 95]) throws -> EnsembleForecast {
         guard steps > 0 else { throw ForecastError.invalidConfig("steps must be positive, got \(steps)") }
@@ -240,9 +240,10 @@ public final class ForecastEnsemble {
         return EnsembleForecast(point: point, intervals: intervals, members: perMember)
     }
 
-    /// Degrees of freedom of the interval scales: the validation blocks (origins inside one
-    /// block share most of their errors, so the blocks are the independent samples).
-    var intervalDegreesOfFreedom: Int { max(2, selection.validationCount / max(1, options.horizon)) }
+    /// Degrees of freedom of the interval scales: one per validation block (origins inside one
+    /// block share most of their errors, so the blocks are the independent samples), less the
+    /// one spent on choosing the configuration on those same blocks (at least 2).
+    var intervalDegreesOfFreedom: Int { max(2, selection.validationCount / max(1, options.horizon) - 1) }
 
     /// The interval scale of step k (0-based).
     func scale(step k: Int) -> Double {

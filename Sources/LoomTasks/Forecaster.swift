@@ -31,6 +31,11 @@ public struct ForecasterConfig: Codable, Equatable, Sendable {
     public var strategy: ForecastStrategy = .recursive
     public var seasonalPeriod = 12
     public var clipNorm: Double? = nil
+    /// Each window is anchored at its recent level — the mean of its last season (its last value
+    /// without a season): the network sees inputs and predicts targets relative to it (and the
+    /// forecast adds it back), so a level model follows a trend or a shift beyond the training
+    /// range instead of returning to the levels it was trained on.
+    public var anchored = false
 
     public init() {}
 
@@ -42,7 +47,7 @@ public struct ForecasterConfig: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case window, horizon, model, hiddenSize, numLayers, epochs, learningRate, batchSize, shuffle, seed
-        case transform, strategy, seasonalPeriod, clipNorm
+        case transform, strategy, seasonalPeriod, clipNorm, anchored
         case featureRange          // files written before transforms existed
     }
 
@@ -61,6 +66,7 @@ public struct ForecasterConfig: Codable, Equatable, Sendable {
         strategy = try c.decode(ForecastStrategy.self, forKey: .strategy)
         seasonalPeriod = try c.decode(Int.self, forKey: .seasonalPeriod)
         clipNorm = try c.decodeIfPresent(Double.self, forKey: .clipNorm)
+        anchored = try c.decodeIfPresent(Bool.self, forKey: .anchored) ?? false
         if let t = try c.decodeIfPresent(TargetTransform.self, forKey: .transform) {
             transform = t
         } else {
@@ -88,6 +94,7 @@ public struct ForecasterConfig: Codable, Equatable, Sendable {
         try c.encode(strategy, forKey: .strategy)
         try c.encode(seasonalPeriod, forKey: .seasonalPeriod)
         try c.encodeIfPresent(clipNorm, forKey: .clipNorm)
+        if anchored { try c.encode(anchored, forKey: .anchored) }
     }
 }
 
@@ -212,7 +219,8 @@ public final class Forecaster {
         transform = fitted
         history = series
         let scaled = fitted.apply(train)
-        let (x, y) = try slidingWindows(scaled, window: config.window, horizon: config.outputSize)
+        var (x, y) = try slidingWindows(scaled, window: config.window, horizon: config.outputSize)
+        if config.anchored { (x, y) = Self.anchor(x, y, span: anchorSpan) }
         let loader = DataLoader(TensorDataset(x, y), batchSize: config.batchSize, shuffle: config.shuffle,
                                 generator: Generator(seed: config.seed &+ 2))
         let optimizer = Adam(model.parameters(), lr: config.learningRate)
@@ -302,17 +310,35 @@ public final class Forecaster {
         guard batch > 0 else { return [] }
         withNoGrad {
             while produced[0].count < steps {
-                let x = Tensor(shape: [batch, w, 1], scalars: current.flatMap { $0.map { Float($0) } })
+                let span = anchorSpan
+                let anchors = current.map { config.anchored ? $0.suffix(span).reduce(0, +) / Double(span) : 0 }
+                let x = Tensor(shape: [batch, w, 1], scalars: zip(current, anchors).flatMap { window, a in window.map { Float($0 - a) } })
                 let out = model(x).doubleScalars         // (batch, 1) recursive or (batch, horizon) direct
                 let k = out.count / batch
                 for b in 0..<batch {
-                    let next = Array(out[(b * k)..<((b + 1) * k)])
+                    let next = out[(b * k)..<((b + 1) * k)].map { $0 + anchors[b] }
                     produced[b] += next
                     current[b] = Array((current[b] + next).suffix(w))
                 }
             }
         }
         return produced.map { Array($0.prefix(steps)) }
+    }
+
+    /// Values averaged for an anchored window's level: its last season (1 without a season).
+    var anchorSpan: Int { min(config.window, max(1, config.seasonalPeriod)) }
+
+    /// Windows (N, W, 1) and targets (N, K) relative to the mean of each window's last `span`
+    /// values.
+    static func anchor(_ x: Tensor, _ y: Tensor, span: Int) -> (Tensor, Tensor) {
+        let n = x.shape[0], w = x.shape[1], k = y.shape[1]
+        var xs = x.scalars, ys = y.scalars
+        for i in 0..<n {
+            let a = xs[(i * w + w - span)..<(i * w + w)].reduce(0, +) / Float(span)
+            for j in 0..<w { xs[i * w + j] -= a }
+            for j in 0..<k { ys[i * k + j] -= a }
+        }
+        return (Tensor(shape: x.shape, scalars: xs), Tensor(shape: y.shape, scalars: ys))
     }
 
     func fittedTransform() throws -> FittedTransform {

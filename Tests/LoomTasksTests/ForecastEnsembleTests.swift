@@ -75,7 +75,8 @@ struct ForecastEnsembleTests {
         let e = try ForecastEnsemble.fit(Self.series, options: Self.options())
         let s = e.selection
         let stageOne = s.candidates.filter { $0.stage == 1 }
-        #expect(stageOne.count == 8, "levels, diff, sdiff, diff+sdiff, with and without Box-Cox: \(stageOne.map(\.name))")
+        #expect(stageOne.count == 10, "levels, anchored levels, diff, sdiff, diff+sdiff, with and without Box-Cox: \(stageOne.map(\.name))")
+        #expect(stageOne.filter(\.config.anchored).count == 2)
         #expect(s.chosen.validationRMSE == s.candidates.map(\.validationRMSE).min())
         #expect(e.members.count == 3)
         #expect(s.validationCount == 18, "three blocks of the horizon")

@@ -68,4 +68,35 @@ struct ForecasterTests {
         bad.window = 0
         #expect(throws: ForecastError.self) { try Forecaster(config: bad) }
     }
+
+    @Test func anchoredWindowsAreRelativeToTheirRecentLevel() {
+        let x = Tensor(shape: [2, 3, 1], scalars: [1, 2, 4, 10, 20, 30])
+        let y = Tensor(shape: [2, 2], scalars: [5, 6, 31, 29])
+        let (ax, ay) = Forecaster.anchor(x, y, span: 1)
+        #expect(ax.scalars == [-3, -2, 0, -20, -10, 0])
+        #expect(ay.scalars == [1, 2, 1, -1])
+        let (bx, by) = Forecaster.anchor(x, y, span: 2)          // the mean of the last two values
+        #expect(bx.scalars == [-2, -1, 1, -15, -5, 5])
+        #expect(by.scalars == [2, 3, 6, 4])
+    }
+
+    /// A level model scaled on the training part cannot leave its range; anchored at each
+    /// window's last value it follows the trend past it.
+    @Test func anchoredLevelsFollowATrendBeyondTheTrainingRange() throws {
+        let ramp: [Double] = (0..<80).map { 10 + 2 * Double($0) + 3 * Foundation.sin(Double($0)) }
+        var c = ForecasterConfig()
+        c.window = 8; c.horizon = 6; c.strategy = .direct; c.hiddenSize = 16; c.epochs = 60
+        c.learningRate = 0.01; c.batchSize = 8; c.shuffle = true
+        c.transform = TargetTransform(scaling: .standard)
+        c.anchored = true
+        let anchored = try Forecaster(config: c)
+        try anchored.fit(ramp)
+        let top = ramp.max()!
+        let f = try anchored.forecast(steps: 6)
+        #expect(f[5] > top + 6, "anchored forecast \(f) should continue the trend past \(top)")
+        c.anchored = false
+        let global = try Forecaster(config: c)
+        try global.fit(ramp)
+        #expect(try global.forecast(steps: 6)[5] < f[5], "the unanchored model stays nearer its training range")
+    }
 }

@@ -264,6 +264,8 @@ struct ForecastModelOptions: ParsableArguments {
     @Option(help: "recursive (one step at a time) or direct (all steps at once) (default: chosen; tutorial recursive).") var strategy: ForecastStrategy?
     @Option(help: "Target transform: levels, log, boxcox, diff, sdiff, diff+sdiff and combinations such as boxcox+diff (default: chosen).")
     var transform: String?
+    @Option(help: "Anchor undifferenced windows at their recent level and try only those among the level models (measured better on both evaluation suites); false tries unanchored levels instead.")
+    var anchored: Bool = true
     @Option(help: "Season length (default: from the dates — monthly 12, quarterly 4, weekly 52, daily 7 — else 12).") var season: Int?
     @Option(help: "Networks in the ensemble (automatic forecaster).") var members: Int = 10
     @Option(help: "How members are combined: mean or median.") var combine: EnsembleCombine = .mean
@@ -337,6 +339,7 @@ struct ForecastModelOptions: ParsableArguments {
         o.budgetSeconds = budget
         o.seed = seed
         o.transform = transform.flatMap { TargetTransform(name: $0) }
+        o.anchored = anchored
         o.model = model
         o.hiddenSize = hidden
         o.window = window

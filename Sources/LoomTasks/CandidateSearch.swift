@@ -120,7 +120,7 @@ struct CandidateSearch {
                 anchored.anchored = true
                 configs.append(anchored)
             }
-            if options.anchored == true { configs.removeAll { !$0.anchored } }
+            if options.anchored == true && t.differencing == .none { configs.removeAll { !$0.anchored } }
             return configs
         }.map(shrinkingWindow).filter(fits)
     }

@@ -288,7 +288,7 @@ struct ForecastModelOptions: ParsableArguments {
         if let transform, TargetTransform(name: transform) == nil {
             throw ValidationError("--transform: expected levels, log, boxcox, diff, sdiff or a combination such as boxcox+diff, got '\(transform)'")
         }
-        _ = try parsedLevels()
+        _ = try Self.parseLevels(levels)
         let kind = model ?? .lstm
         let gates = kind == .lstm ? 4 : (kind == .gru ? 3 : 1)
         let h = hidden ?? (preset == .tutorial ? 100 : 64)
@@ -296,19 +296,18 @@ struct ForecastModelOptions: ParsableArguments {
                                what: "a \(kind.rawValue.uppercased()) with --hidden \(h) and --layers \(layers ?? 1)")
     }
 
-    func parsedLevels() throws -> [Double] {
-        let parts = levels.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        var values: [Double] = []
-        for p in parts {
-            guard let v = Double(p), v > 0, v < 100 else {
-                throw ValidationError("--levels: expected percentages between 0 and 100 separated by commas (e.g. 80,95), got '\(levels)'")
+    /// Interval levels from a comma-separated list of percentages (`80,95`).
+    static func parseLevels(_ text: String) throws -> [Double] {
+        try text.split(separator: ",").map { part in
+            guard let v = Double(part.trimmingCharacters(in: .whitespaces)), v > 0, v < 100 else {
+                throw ValidationError("--levels: expected percentages between 0 and 100 separated by commas (e.g. 80,95), got '\(text)'")
             }
-            values.append(v)
+            return v
         }
-        return values
     }
 
-    var levelValues: [Double] { (try? parsedLevels()) ?? [80, 95] }
+    /// `--levels`, already checked by validate().
+    var levelValues: [Double] { (try? Self.parseLevels(levels)) ?? [] }
 
     /// The tutorial's configuration with the given flags on top.
     func tutorialConfig(period: Int) -> ForecasterConfig {

@@ -43,13 +43,7 @@ struct PredictCommand: ParsableCommand {
     func validate() throws {
         guard horizon > 0 else { throw ValidationError("--horizon must be positive, got \(horizon)") }
         if csv == nil && (column != nil || dateColumn != nil) { throw ValidationError("--column and --date-column need --csv") }
-        _ = try levelValues()
-    }
-
-    private func levelValues() throws -> [Double] {
-        var options = try ForecastModelOptions.parse([])
-        options.levels = levels
-        return try options.parsedLevels()
+        _ = try ForecastModelOptions.parseLevels(levels)
     }
 
     func run() throws {
@@ -58,7 +52,7 @@ struct PredictCommand: ParsableCommand {
         let url = URL(fileURLWithPath: model)
         var meta: [String: String] = [:]
         _ = try Safetensors.read(url, metadata: &meta)
-        let levels = try levelValues()
+        let levels = try ForecastModelOptions.parseLevels(self.levels)
         let point: [Double], intervals: [PredictionInterval], history: [Double], period: Int, name: String
         if ForecastEnsemble.isEnsembleFile(metadata: meta) {
             let ensemble = try ForecastEnsemble.load(from: url)
